@@ -1,0 +1,3 @@
+"""Keystroke: type a sentence, watch a working web app appear."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,89 @@
+"""The `keystroke` command: the window by default, plus headless subcommands that use the
+same core (and, for check and snapshot, the same preview) as the window."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from desktop.core.model_files import ModelFileError
+from desktop.core.providers.base import ProviderError
+from desktop.core.settings import Settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="keystroke",
+        description="Type a sentence, watch a working web app appear. "
+                    "Without a command, opens the window.")
+    parser.add_argument("--model", default="",
+                        help="a catalog model id or a path to a GGUF file (default: settings, "
+                             "else the built-in Qwen2.5-Coder 0.5B)")
+    sub = parser.add_subparsers(dest="command")
+
+    gen = sub.add_parser("generate", help="generate an app from an instruction")
+    gen.add_argument("instruction")
+    gen.add_argument("--base", type=Path, help="an HTML file to change instead of starting anew")
+    gen.add_argument("--provider", default="local", choices=["local"])
+    gen.add_argument("--model", dest="sub_model", default="", metavar="PATH_OR_ID")
+    gen.add_argument("--max-tokens", type=int, default=None)
+    gen.add_argument("-o", "--output", type=Path, help="write the code here instead of stdout")
+    gen.add_argument("--json", action="store_true", help="print one JSON summary at the end")
+
+    check = sub.add_parser("check", help="load a page headless and report its errors")
+    check.add_argument("target", help="an HTML file or a URL")
+    check.add_argument("--json", action="store_true")
+    check.add_argument("--settle-ms", type=int, default=600,
+                       help="how long the page must be quiet before reading it")
+
+    snap = sub.add_parser("snapshot", help="save a screenshot of the window")
+    source = snap.add_mutually_exclusive_group(required=True)
+    source.add_argument("file", nargs="?", type=Path, help="an HTML file to show")
+    source.add_argument("--prompt", help="an instruction to generate first")
+    snap.add_argument("--model", dest="sub_model", default="", metavar="PATH_OR_ID")
+    snap.add_argument("-o", "--output", type=Path, required=True)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    model = getattr(args, "sub_model", "") or args.model
+    try:
+        if args.command == "generate":
+            from desktop.cli_generate import run_generate
+
+            return run_generate(args, model)
+        if args.command == "check":
+            return _check(args)
+        if args.command == "snapshot":
+            from desktop.ui.snapshot import take_snapshot
+
+            return take_snapshot(args.file, args.prompt, model, args.output)
+    except (ModelFileError, ProviderError, OSError) as exc:
+        print(f"keystroke: {exc}", file=sys.stderr)
+        return 1
+    return _gui(model)
+
+
+def _check(args: argparse.Namespace) -> int:
+    from desktop.ui.page_check import check_page
+
+    report = check_page(args.target, settle_ms=args.settle_ms)
+    if args.json:
+        print(json.dumps(report.as_dict(), indent=2))
+    else:
+        print(report.summary())
+    return 1 if report.threw else 0
+
+
+def _gui(model: str) -> int:
+    from desktop.ui.qt_env import make_application
+
+    app = make_application()
+    from desktop.ui.main_window import MainWindow
+
+    window = MainWindow(Settings.load(), model_override=model)
+    window.show()
+    return app.exec()

@@ -1,0 +1,152 @@
+"""One request in, a stream of events out: prompt → model → code.
+
+The window, the CLI and the tests all run generations through `generate`, so they measure
+and extract the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+from desktop.core.extract import extract_code, partial_page, raw_code
+from desktop.core.prompts import build_messages
+from desktop.core.providers.base import ChatRequest, Done, Error, Provider, TextDelta, Usage
+
+
+@dataclass(frozen=True)
+class GenerationRequest:
+    instruction: str
+    base_code: str = ""
+    max_tokens: int = 2048
+    temperature: float = 0.2
+
+
+@dataclass(frozen=True)
+class CodeProgress:
+    """The page so far: `code` completed so that it renders, `raw` as the model wrote it
+    (it only grows, so a terminal can print just the new part)."""
+
+    code: str
+    raw: str
+    tokens_out: int
+
+
+@dataclass(frozen=True)
+class GenerationResult:
+    code: str | None  # None: the reply held no code (or the request failed)
+    reply: str
+    provider: str
+    model: str
+    finish_reason: str  # stop | length | cancelled | error
+    error: str | None = None
+    tokens_in: int = 0
+    tokens_out: int = 0
+    cached_tokens: int = 0
+    ttft_ms: float | None = None
+    total_ms: float = 0.0
+    from_cache: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.code is not None and self.finish_reason in ("stop", "length")
+
+    @property
+    def tokens_per_second(self) -> float | None:
+        if self.ttft_ms is None or self.tokens_out < 2 or self.total_ms <= self.ttft_ms:
+            return None
+        return (self.tokens_out - 1) / ((self.total_ms - self.ttft_ms) / 1000)
+
+    @property
+    def message(self) -> str:
+        """What the user should be told about this result, if anything."""
+        if self.error:
+            return self.error
+        if self.finish_reason == "cancelled":
+            return "Cancelled."
+        if self.code is None:
+            return "The model's reply had no code, so the previous preview is kept."
+        if self.finish_reason == "length":
+            return "The model hit the token limit; the page was completed where it stopped."
+        return ""
+
+
+GenerationEvent = CodeProgress | GenerationResult
+
+
+def generate(provider: Provider, request: GenerationRequest,
+             cancel: threading.Event | None = None) -> Iterator[GenerationEvent]:
+    """Stream CodeProgress events while the page grows, then one GenerationResult."""
+    chat = ChatRequest(build_messages(request.instruction, request.base_code),
+                       max_tokens=request.max_tokens, temperature=request.temperature,
+                       cancel=cancel or threading.Event())
+    started = time.perf_counter()
+    ttft_ms: float | None = None
+    parts: list[str] = []
+    usage = Usage(0, 0)
+    last_page: str | None = None
+    finish, error = "error", None
+    stream = provider.stream(chat)
+    try:
+        for event in stream:
+            if isinstance(event, TextDelta):
+                if ttft_ms is None:
+                    ttft_ms = (time.perf_counter() - started) * 1000
+                parts.append(event.text)
+                reply = "".join(parts)
+                page = partial_page(reply)
+                if page is not None and page != last_page:
+                    last_page = page
+                    yield CodeProgress(page, raw_code(reply) or "", len(parts))
+            elif isinstance(event, Usage):
+                usage = event
+            elif isinstance(event, Done):
+                finish = event.finish_reason
+            elif isinstance(event, Error):
+                error = event.message
+    finally:
+        stream.close()
+    reply = "".join(parts)
+    code = extract_code(reply) if finish != "cancelled" else None
+    yield GenerationResult(
+        code=code, reply=reply, provider=provider.id, model=provider.model_name,
+        finish_reason=finish if error is None else "error", error=error,
+        tokens_in=usage.tokens_in, tokens_out=usage.tokens_out or len(parts),
+        cached_tokens=usage.cached_tokens, ttft_ms=ttft_ms,
+        total_ms=(time.perf_counter() - started) * 1000,
+    )
+
+
+class ResultCache:
+    """Finished results by (instruction, base code, model), so retyping or backspacing to
+    an instruction already generated shows its page at once, without a model call."""
+
+    def __init__(self, capacity: int = 256) -> None:
+        self._items: OrderedDict[tuple[str, str, str], GenerationResult] = OrderedDict()
+        self._capacity = capacity
+
+    @staticmethod
+    def key(instruction: str, base_code: str, model: str) -> tuple[str, str, str]:
+        digest = hashlib.sha256(base_code.encode()).hexdigest()
+        return (" ".join(instruction.split()), digest, model)
+
+    def get(self, instruction: str, base_code: str, model: str) -> GenerationResult | None:
+        key = self.key(instruction, base_code, model)
+        result = self._items.get(key)
+        if result is not None:
+            self._items.move_to_end(key)
+            return replace(result, from_cache=True)
+        return None
+
+    def put(self, instruction: str, base_code: str, model: str,
+            result: GenerationResult) -> None:
+        if not result.ok:
+            return
+        self._items[self.key(instruction, base_code, model)] = result
+        self._items.move_to_end(self.key(instruction, base_code, model))
+        while len(self._items) > self._capacity:
+            self._items.popitem(last=False)

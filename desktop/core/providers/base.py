@@ -1,0 +1,78 @@
+"""What every model backend speaks: a request in, a stream of events out.
+
+A provider is one small class with a generator (the simonw/llm shape). Capabilities are
+plain attributes so the router and the window can ask without calling anything.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import ClassVar, Literal
+
+
+@dataclass(frozen=True)
+class Message:
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+@dataclass
+class ChatRequest:
+    """One call to a model. `cancel` may be set from any thread; the provider checks it
+    between tokens (and, locally, between prompt-eval batches)."""
+
+    messages: list[Message]
+    max_tokens: int = 2048
+    temperature: float = 0.2
+    cancel: threading.Event = field(default_factory=threading.Event)
+
+
+@dataclass(frozen=True)
+class TextDelta:
+    text: str
+
+
+@dataclass(frozen=True)
+class Usage:
+    tokens_in: int
+    tokens_out: int
+    cached_tokens: int = 0  # prompt tokens served from a cache (KV cache or the provider's)
+
+
+@dataclass(frozen=True)
+class Done:
+    finish_reason: Literal["stop", "length", "cancelled"]
+
+
+@dataclass(frozen=True)
+class Error:
+    message: str  # for the user: what happened and what to do
+
+
+Event = TextDelta | Usage | Done | Error
+
+
+class ProviderError(Exception):
+    """A provider cannot work at all (no model, no key). The message names the fix."""
+
+
+class Provider:
+    id: ClassVar[str] = ""
+    streaming: ClassVar[bool] = True
+    vision: ClassVar[bool] = False
+    prediction: ClassVar[bool] = False
+    fim: ClassVar[bool] = False
+    needs_key: ClassVar[bool] = False
+    key_env_var: ClassVar[str | None] = None
+
+    model_name: str = ""
+
+    def stream(self, request: ChatRequest) -> Iterator[Event]:
+        """Yield TextDelta… then Usage, then exactly one Done or Error, and stop.
+        Closing the generator early cancels the request."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release the model or connection. Safe to call twice."""

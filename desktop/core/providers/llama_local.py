@@ -1,0 +1,235 @@
+"""The local model: a GGUF file run by llama-cpp-python, fully offline.
+
+A `Llama` object is not thread-safe (two threads calling it kill the process), so one
+dedicated thread owns it and serves requests from a queue. Requests carry an increasing id;
+one that has been superseded by a newer request before it starts is dropped, not queued.
+Cancelling is checked between tokens and between prompt-eval batches: we evaluate the new
+part of the prompt ourselves in small batches, then hand the rest to llama-cpp-python, which
+finds the whole prompt already in its KV cache.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import queue
+import threading
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from desktop.core.providers.base import (
+    ChatRequest,
+    Done,
+    Error,
+    Event,
+    Provider,
+    ProviderError,
+    TextDelta,
+    Usage,
+)
+
+log = logging.getLogger(__name__)
+
+PREFILL_BATCH = 64  # tokens evaluated between cancel checks: about 0.3 s on 2 cores
+_CHATML = (
+    "{% for message in messages %}<|im_start|>{{ message.role }}\n{{ message.content }}"
+    "<|im_end|>\n{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
+
+
+@dataclass
+class _Job:
+    id: int
+    run: Callable[[], None] | None = None  # set for jobs that are not generations
+    request: ChatRequest | None = None
+    out: queue.Queue[Event] = field(default_factory=queue.Queue)
+
+
+class LlamaProvider(Provider):
+    id = "local"
+    fim = True
+
+    def __init__(self, model_path: Path, *, n_ctx: int = 8192, n_threads: int = 1,
+                 display_name: str = "") -> None:
+        self.model_path = Path(model_path)
+        self.model_name = display_name or self.model_path.name
+        self.n_ctx = max(n_ctx, 512)
+        self.n_threads = max(1, n_threads)
+        self._llm: Any = None
+        self._format: Callable[[list[dict[str, str]]], tuple[str, list[str]]] | None = None
+        self._ids = itertools.count(1)
+        self._latest = 0
+        self._jobs: queue.Queue[_Job | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._serve, name="llama-model", daemon=True)
+        self._thread.start()
+
+    # -- public API (any thread) ------------------------------------------------------
+
+    def load(self) -> None:
+        """Load the model now, on the model thread; raises ProviderError with a fix."""
+        errors: list[Exception] = []
+
+        def run() -> None:
+            try:
+                self._ensure_loaded()
+            except Exception as exc:
+                errors.append(exc)
+
+        self._run_on_model_thread(run)
+        if errors:
+            raise errors[0]
+
+    def prefill(self, request: ChatRequest) -> None:
+        """Evaluate a prompt without generating, so the next request that starts the same
+        way (say, the first keystroke) gets its prefix from the KV cache."""
+        self._run_on_model_thread(lambda: self._prefill_quietly(request))
+
+    def stream(self, request: ChatRequest) -> Generator[Event, None, None]:
+        job = _Job(next(self._ids), request=request)
+        self._latest = job.id
+        self._jobs.put(job)
+        finished = False
+        try:
+            while True:
+                event = job.out.get()
+                yield event
+                if isinstance(event, Done | Error):
+                    finished = True
+                    return
+        finally:
+            if not finished:
+                request.cancel.set()
+
+    def close(self) -> None:
+        if self._thread.is_alive():
+            self._jobs.put(None)
+            self._thread.join(timeout=10)
+        self._llm = None
+
+    # -- the model thread ----------------------------------------------------------------
+
+    def _run_on_model_thread(self, run: Callable[[], None]) -> None:
+        done = threading.Event()
+
+        def run_then_signal() -> None:
+            try:
+                run()
+            finally:
+                done.set()
+
+        self._jobs.put(_Job(next(self._ids), run=run_then_signal))
+        done.wait()
+
+    def _serve(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            if job.run is not None:
+                try:
+                    job.run()
+                except Exception:
+                    log.exception("model-thread job failed")
+                continue
+            assert job.request is not None
+            if job.id < self._latest or job.request.cancel.is_set():
+                job.out.put(Done("cancelled"))  # superseded before it started
+                continue
+            try:
+                for event in self._generate(job.request):
+                    job.out.put(event)
+            except ProviderError as exc:
+                job.out.put(Error(str(exc)))
+            except Exception as exc:
+                log.exception("local generation failed")
+                job.out.put(Error(f"The local model failed: {exc}. Try again; if it keeps "
+                                  "failing, choose another model (Model → Use GGUF File…)."))
+
+    def _ensure_loaded(self) -> None:
+        if self._llm is not None:
+            return
+        try:
+            from llama_cpp import Llama
+            from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+        except ImportError as exc:
+            raise ProviderError(
+                f"llama-cpp-python is not installed ({exc}). Fix: pip install llama-cpp-python"
+            ) from exc
+        try:
+            llm = Llama(model_path=str(self.model_path), n_ctx=self.n_ctx,
+                        n_threads=self.n_threads, n_threads_batch=self.n_threads,
+                        n_batch=512, verbose=False)
+        except (ValueError, RuntimeError, OSError) as exc:
+            raise ProviderError(
+                f"Could not load the model {self.model_path.name}: {exc}. The file may be "
+                "corrupt or not a llama.cpp GGUF. Fix: choose another file (Model → Use GGUF "
+                "File…) or delete it so Keystroke assembles it again."
+            ) from exc
+        template = llm.metadata.get("tokenizer.chat_template") or _CHATML
+        eos, bos = llm.token_eos(), llm.token_bos()
+        formatter = Jinja2ChatFormatter(
+            template=template,
+            eos_token=llm.detokenize([eos], special=True).decode() if eos != -1 else "",
+            bos_token=llm.detokenize([bos], special=True).decode() if bos != -1 else "",
+        )
+
+        def format_prompt(messages: list[dict[str, str]]) -> tuple[str, list[str]]:
+            response = formatter(messages=messages)
+            stop = response.stop if isinstance(response.stop, list) else [response.stop]
+            return response.prompt, [s for s in stop if s]
+
+        self._llm, self._format = llm, format_prompt
+
+    def _tokens(self, request: ChatRequest) -> tuple[list[int], list[str]]:
+        assert self._format is not None
+        prompt, stop = self._format([{"role": m.role, "content": m.content}
+                                     for m in request.messages])
+        return self._llm.tokenize(prompt.encode("utf-8"), add_bos=False, special=True), stop
+
+    def _prefill(self, tokens: list[int], cancel: threading.Event) -> int | None:
+        """Evaluate all but the last prompt token in small batches, reusing the cached
+        prefix. Returns the number of tokens reused, or None when cancelled."""
+        llm = self._llm
+        reused = llm.longest_token_prefix(llm.input_ids[: llm.n_tokens], tokens[:-1])
+        llm.n_tokens = reused  # eval() drops the KV cache from here on
+        for start in range(reused, len(tokens) - 1, PREFILL_BATCH):
+            if cancel.is_set():
+                return None
+            llm.eval(tokens[start: min(start + PREFILL_BATCH, len(tokens) - 1)])
+        return reused
+
+    def _prefill_quietly(self, request: ChatRequest) -> None:
+        self._ensure_loaded()
+        self._prefill(self._tokens(request)[0], request.cancel)
+
+    def _generate(self, request: ChatRequest) -> Generator[Event, None, None]:
+        self._ensure_loaded()
+        tokens, stop = self._tokens(request)
+        room = self.n_ctx - len(tokens)
+        if room < 64:
+            raise ProviderError(
+                f"The prompt is {len(tokens):,} tokens but the model's context holds "
+                f"{self.n_ctx:,}. Fix: raise context_length in the settings, or start from "
+                "shorter code.")
+        reused = self._prefill(tokens, request.cancel)
+        if reused is None:
+            yield Done("cancelled")
+            return
+        stream = self._llm.create_completion(
+            prompt=tokens, max_tokens=min(request.max_tokens, room),
+            temperature=request.temperature, stop=stop, stream=True)
+        finish = "stop"
+        try:
+            for chunk in stream:
+                if request.cancel.is_set():
+                    finish = "cancelled"
+                    break
+                choice = chunk["choices"][0]
+                if choice["text"]:
+                    yield TextDelta(choice["text"])
+                if choice.get("finish_reason") == "length":
+                    finish = "length"
+        finally:
+            stream.close()  # resuming an abandoned generator later corrupts the state
+        yield Usage(tokens_in=len(tokens), tokens_out=max(0, self._llm.n_tokens - len(tokens)),
+                    cached_tokens=reused)
+        yield Done(finish)

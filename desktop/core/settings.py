@@ -1,0 +1,74 @@
+"""User settings: a small JSON file in the data folder.
+
+Unknown keys are kept (a newer version may have written them) and a broken file falls back
+to defaults with a warning instead of stopping the app; the broken file is kept aside.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+from desktop.core import paths
+
+log = logging.getLogger(__name__)
+
+
+def default_threads() -> int:
+    """Leave one core for the GUI and the preview: a model on every core caused
+    multi-second stalls on a 2-core machine."""
+    return max(1, (os.cpu_count() or 2) - 1)
+
+
+@dataclass
+class Settings:
+    model_id: str = ""  # empty: the catalog's default
+    model_path: str = ""  # a user's own GGUF file; wins over model_id when set
+    threads: int = 0  # 0: cores - 1
+    context_length: int = 8192
+    max_tokens: int = 2048
+    temperature: float = 0.2
+    debounce_ms: int = 200
+
+    @property
+    def effective_threads(self) -> int:
+        return self.threads if self.threads > 0 else default_threads()
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Settings:
+        path = path or paths.settings_file()
+        if not path.exists():
+            return cls()
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(raw, dict):
+                raise ValueError("settings must be a JSON object")
+        except (OSError, ValueError) as exc:
+            aside = path.with_suffix(".broken.json")
+            log.warning("Settings file %s is unreadable (%s); using defaults, kept it as %s",
+                        path, exc, aside.name)
+            path.replace(aside)
+            return cls()
+        known = {f.name: f.type for f in fields(cls)}
+        values = {}
+        for key, value in raw.items():
+            if key in known:
+                default = getattr(cls, key)
+                values[key] = type(default)(value)
+        return cls(**values)
+
+    def save(self, path: Path | None = None) -> None:
+        path = path or paths.settings_file()
+        existing = {}
+        if path.exists():
+            try:
+                existing = json.loads(path.read_text(encoding="utf-8"))
+            except ValueError:
+                existing = {}
+        existing.update(asdict(self))
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(existing, indent=2), encoding="utf-8")
+        tmp.replace(path)

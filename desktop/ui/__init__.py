@@ -1,0 +1,1 @@
+"""The PySide6 window and everything that touches widgets or QtWebEngine."""

@@ -1,0 +1,253 @@
+"""The keystroke loop: debounce, supersede, cache, commit, cancel.
+
+Every change of the instruction restarts a short timer; when it fires, the instruction is
+generated against the committed code. A newer request cancels the one in flight (only the
+newest result is ever shown), and a result already made for the same instruction, code and
+model comes from the cache without a model call. Enter keeps the result as the new base
+code; Esc drops it and shows the base again.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from desktop.core.generation import (
+    CodeProgress,
+    GenerationRequest,
+    GenerationResult,
+    ResultCache,
+    generate,
+)
+from desktop.core.providers.base import Provider
+from desktop.core.settings import Settings
+from desktop.ui.workers import BackgroundJob
+
+PREVIEW_INTERVAL_MS = 200  # at most one partial page per interval while streaming
+
+
+@dataclass
+class _Running:
+    id: int
+    instruction: str
+    base_code: str
+    cancel: threading.Event
+    job: BackgroundJob
+
+
+class GenerationController(QObject):
+    code_shown = Signal(str, bool, int)  # code, final, display tag
+    state_changed = Signal(str)
+    result_ready = Signal(object)  # GenerationResult, stale ones excluded
+    committed = Signal(str, str)  # instruction, code
+    notice = Signal(str)  # something the user should read
+    latency_measured = Signal(float)  # last keystroke → page in the preview, ms
+
+    def __init__(self, settings: Settings, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.provider: Provider | None = None
+        self.base_code = ""
+        self.cache = ResultCache()
+        self.generations_started = 0
+        self._instruction = ""
+        self._typed_at = time.perf_counter()
+        self._running: _Running | None = None
+        self._draft: GenerationResult | None = None  # finished result for _instruction
+        self._pending_commit = False
+        self._ids = itertools.count(1)
+        self._tags = itertools.count(1)
+        self._measuring = False  # waiting for the first page since the last keystroke
+        self._awaiting_preview: dict[int, float] = {}
+        self._partial: tuple[int, str] | None = None
+        self._debounce = QTimer(self, singleShot=True, interval=settings.debounce_ms)
+        self._debounce.timeout.connect(self._start_current)
+        self._throttle = QTimer(self, singleShot=True, interval=PREVIEW_INTERVAL_MS)
+        self._throttle.timeout.connect(self._flush_partial)
+
+    # -- inputs ------------------------------------------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        return self._running is not None or self._debounce.isActive()
+
+    @property
+    def model_key(self) -> str:
+        return f"{self.provider.id}:{self.provider.model_name}" if self.provider else ""
+
+    def set_provider(self, provider: Provider | None) -> None:
+        self._cancel_running()
+        self.provider = provider
+        if provider is not None and self._instruction.strip():
+            self._start_current()
+
+    def prompt_changed(self, text: str) -> None:
+        self._instruction = text
+        self._typed_at = time.perf_counter()
+        self._measuring = True
+        self._draft = None
+        self._debounce.start(self.settings.debounce_ms)
+
+    def commit(self) -> None:
+        """Keep the result for the current instruction as the base code (Enter)."""
+        if not self._instruction.strip():
+            return
+        if self._draft is not None:
+            self._commit(self._draft)
+            return
+        self._pending_commit = True
+        self.state_changed.emit("Finishing, then keeping it…")
+        if self._debounce.isActive() or self._running is None:
+            self._debounce.stop()
+            self._start_current()
+
+    def cancel_and_restore(self) -> None:
+        """Drop the generation in flight and show the base code again (Esc)."""
+        self._debounce.stop()
+        self._measuring = False
+        self._pending_commit = False
+        self._draft = None
+        self._cancel_running()
+        self._show(self.base_code, final=True)
+        self.state_changed.emit("Cancelled; showing the last kept version")
+
+    def code_edited_by_hand(self, code: str) -> None:
+        """A person edited the code: that is the base now, and no model is involved."""
+        self._debounce.stop()
+        self._pending_commit = False
+        self._draft = None
+        self._cancel_running()
+        self.base_code = code
+
+    def preview_shown(self, tag: int) -> None:
+        typed_at = self._awaiting_preview.pop(tag, None)
+        if typed_at is not None:
+            self._measuring = False
+            self.latency_measured.emit((time.perf_counter() - typed_at) * 1000)
+
+    def shutdown(self) -> None:
+        self._debounce.stop()
+        self._cancel_running()
+
+    # -- the loop --------------------------------------------------------------------------
+
+    def _start_current(self) -> None:
+        instruction = self._instruction.strip()
+        if not instruction:
+            self._cancel_running()
+            self._show(self.base_code, final=True)
+            self.state_changed.emit("Ready")
+            return
+        if self.provider is None:
+            self.state_changed.emit("Waiting for the model…")
+            return
+        cached = self.cache.get(instruction, self.base_code, self.model_key)
+        if cached is not None:
+            self._cancel_running()
+            self._finish(cached)
+            return
+        running = self._running
+        if running and running.instruction == instruction and running.base_code == self.base_code:
+            return  # the same request is already on its way
+        self._cancel_running()
+        self._launch(instruction)
+
+    def _launch(self, instruction: str) -> None:
+        provider, request_id, cancel = self.provider, next(self._ids), threading.Event()
+        assert provider is not None
+        request = GenerationRequest(instruction, self.base_code, self.settings.max_tokens,
+                                    self.settings.temperature)
+
+        def work(emit) -> GenerationResult | None:
+            result = None
+            for event in generate(provider, request, cancel):
+                if isinstance(event, CodeProgress):
+                    emit(event)
+                else:
+                    result = event
+            return result
+
+        job = BackgroundJob(work, self)
+        job.progressed.connect(lambda event: self._on_progress(request_id, event))
+        job.succeeded.connect(lambda result: self._on_result(request_id, instruction,
+                                                             request.base_code, result))
+        job.failed.connect(lambda message: self._on_failed(request_id, message))
+        self._running = _Running(request_id, instruction, self.base_code, cancel, job)
+        self.generations_started += 1
+        self.state_changed.emit(f"Generating with {provider.model_name}…")
+        job.start()
+
+    def _cancel_running(self) -> None:
+        if self._running is not None:
+            self._running.cancel.set()
+            self._running = None
+        self._partial = None
+        self._throttle.stop()
+
+    def _on_progress(self, request_id: int, event: CodeProgress) -> None:
+        if self._running is None or self._running.id != request_id:
+            return
+        self._partial = (request_id, event.code)
+        if not self._throttle.isActive():
+            self._flush_partial()
+            self._throttle.start()
+
+    def _flush_partial(self) -> None:
+        if self._partial is not None:
+            self._show(self._partial[1], final=False)
+            self._partial = None
+
+    def _on_result(self, request_id: int, instruction: str, base_code: str,
+                   result: GenerationResult | None) -> None:
+        if result is not None:
+            self.cache.put(instruction, base_code, self.model_key, result)
+        if self._running is None or self._running.id != request_id or result is None:
+            return  # superseded: its result is cached, never shown
+        self._running = None
+        self._throttle.stop()
+        self._partial = None
+        self._finish(result)
+
+    def _on_failed(self, request_id: int, message: str) -> None:
+        if self._running is not None and self._running.id == request_id:
+            self._running = None
+            self._pending_commit = False
+            self._show(self.base_code, final=True)
+            self.notice.emit(f"Generation failed: {message}")
+
+    def _finish(self, result: GenerationResult) -> None:
+        self.result_ready.emit(result)
+        if result.ok:
+            self._draft = result
+            self._show(result.code, final=True)
+            state = "From cache" if result.from_cache else "Done"
+            self.state_changed.emit(state + " — Enter keeps it, Esc drops it")
+            if result.message:
+                self.notice.emit(result.message)
+            if self._pending_commit:
+                self._commit(result)
+            return
+        self._pending_commit = False
+        if result.finish_reason != "cancelled":
+            self._show(self.base_code, final=True)  # the last good page stays
+            self.notice.emit(result.message)
+            self.state_changed.emit("No code in the reply" if result.error is None else "Failed")
+
+    def _commit(self, result: GenerationResult) -> None:
+        assert result.code is not None
+        instruction = self._instruction.strip()
+        self.base_code = result.code
+        self._pending_commit = False
+        self._draft = None
+        self._instruction = ""
+        self.committed.emit(instruction, result.code)
+        self.state_changed.emit("Kept. Type the next change")
+
+    def _show(self, code: str, final: bool) -> None:
+        tag = next(self._tags)
+        self._awaiting_preview = {tag: self._typed_at} if self._measuring else {}
+        self.code_shown.emit(code, final, tag)

@@ -1,0 +1,102 @@
+"""`keystroke check`: load a page in the real preview, headless, and report what broke.
+
+The page runs in the same sandboxed PreviewView the window uses, so a page that passes here
+behaves the same in the app. "Settled" means loaded, then quiet (no console error) for
+`settle_ms`, with a hard cap so a page that logs forever still gets a report."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QTimer, QUrl
+
+from desktop.ui.qt_env import make_application
+
+LOAD_TIMEOUT_MS = 15000
+SETTLE_CAP_MS = 5000
+
+
+@dataclass
+class PageReport:
+    target: str
+    loaded: bool
+    title: str = ""
+    text_length: int = 0
+    uncaught_errors: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    load_ms: float = 0.0
+
+    @property
+    def threw(self) -> bool:
+        return not self.loaded or bool(self.uncaught_errors)
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "threw": self.threw}
+
+    def summary(self) -> str:
+        lines = [f"{self.target}: " + ("loaded" if self.loaded else "did not load"),
+                 f"  title: {self.title or '(none)'}",
+                 f"  visible text: {self.text_length} characters"]
+        lines += [f"  uncaught error: {e}" for e in self.uncaught_errors]
+        lines += [f"  console error: {e}" for e in self.console_errors]
+        if not (self.uncaught_errors or self.console_errors):
+            lines.append("  no errors")
+        return "\n".join(lines)
+
+
+def _wait(condition, timeout_ms: int) -> bool:
+    loop = QEventLoop()
+    deadline = time.monotonic() + timeout_ms / 1000
+    timer = QTimer(interval=20)
+    timer.timeout.connect(lambda: loop.quit() if condition() or time.monotonic() > deadline
+                          else None)
+    timer.start()
+    if not condition():
+        loop.exec()
+    timer.stop()
+    return condition()
+
+
+def _evaluate(view, script: str):
+    box: list = []
+    view.page().runJavaScript(script, 0, box.append)
+    _wait(lambda: bool(box), 3000)
+    return box[0] if box else None
+
+
+def check_page(target: str, settle_ms: int = 600) -> PageReport:
+    make_application(headless=True)
+    from desktop.ui.preview import PreviewView
+
+    view = PreviewView()
+    view.resize(1024, 768)
+    view.show()
+    finished: list[bool] = []
+    view.loadFinished.connect(finished.append)
+    started = time.monotonic()
+    path = Path(target)
+    if "://" not in target:
+        view.show_html(path.read_text(encoding="utf-8", errors="replace"))
+    else:
+        view.load(QUrl(target))
+    _wait(lambda: bool(finished), LOAD_TIMEOUT_MS)
+    report = PageReport(target, loaded=bool(finished) and finished[-1],
+                        load_ms=(time.monotonic() - started) * 1000)
+    if report.loaded:
+        cap = time.monotonic() + SETTLE_CAP_MS / 1000
+        while time.monotonic() < cap:
+            seen = len(view.report.uncaught) + len(view.report.console_errors)
+            quiet_until = time.monotonic() + settle_ms / 1000
+            _wait(lambda: time.monotonic() > quiet_until, settle_ms + 100)
+            if len(view.report.uncaught) + len(view.report.console_errors) == seen:
+                break
+        report.title = _evaluate(view, "document.title") or ""
+        report.text_length = int(_evaluate(
+            view, "document.body ? document.body.innerText.trim().length : 0") or 0)
+    report.uncaught_errors = list(view.report.uncaught)
+    report.console_errors = list(view.report.console_errors)
+    view.close()
+    view.deleteLater()
+    return report

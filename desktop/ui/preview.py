@@ -1,0 +1,129 @@
+"""The live preview: a QWebEngineView that shows generated pages, sandboxed.
+
+Generated code is untrusted. Each PreviewView gets its own off-the-record profile (no disk
+storage shared with anything), no access to local files, no new windows, and pages arrive
+through our own URL scheme. The scheme also avoids QWebEnginePage.setHtml, which silently
+fails for documents over about 2 MB.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QBuffer, QByteArray, QObject, QUrl, Signal
+from PySide6.QtWebEngineCore import (
+    QWebEnginePage,
+    QWebEngineProfile,
+    QWebEngineSettings,
+    QWebEngineUrlRequestJob,
+    QWebEngineUrlSchemeHandler,
+)
+from PySide6.QtWebEngineWidgets import QWebEngineView
+
+from desktop.ui.qt_env import PREVIEW_SCHEME
+
+_KEEP_DOCUMENTS = 8
+
+
+class PreviewSchemeHandler(QWebEngineUrlSchemeHandler):
+    """Serves keystroke://app/<n>/ from memory: the last few documents only."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._documents: dict[int, bytes] = {}
+
+    def publish(self, number: int, html: str) -> QUrl:
+        self._documents[number] = html.encode("utf-8")
+        for old in sorted(self._documents)[:-_KEEP_DOCUMENTS]:
+            del self._documents[old]
+        return QUrl(f"{PREVIEW_SCHEME.decode()}://app/{number}/")
+
+    def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:  # noqa: N802 (Qt name)
+        parts = job.requestUrl().path().strip("/").split("/")
+        body = self._documents.get(int(parts[0])) if parts and parts[0].isdigit() else None
+        if body is None or len(parts) > 1:
+            job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
+            return
+        buffer = QBuffer(job)
+        buffer.setData(QByteArray(body))
+        job.reply(b"text/html;charset=utf-8", buffer)
+
+
+@dataclass
+class ConsoleReport:
+    """What a page said: uncaught errors apart from console.error calls."""
+
+    uncaught: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+
+class SandboxedPage(QWebEnginePage):
+    """A page that cannot open windows or navigate to local files, and reports errors."""
+
+    console_message = Signal(int, str, int, str)  # level, message, line, source
+
+    def createWindow(self, _type: QWebEnginePage.WebWindowType):  # noqa: N802
+        return None
+
+    def acceptNavigationRequest(self, url: QUrl, _type, _is_main_frame: bool) -> bool:  # noqa: N802
+        return url.scheme() not in ("file", "qrc")
+
+    def javaScriptConsoleMessage(self, level, message: str, line: int, source: str) -> None:  # noqa: N802
+        self.console_message.emit(int(level.value), message, line, source)
+
+
+class PreviewView(QWebEngineView):
+    """Shows one document at a time. `page_shown(tag, ms)` fires when a document finished
+    loading, with the tag given to show_html and the load time."""
+
+    page_shown = Signal(object, float)
+    error_logged = Signal(str)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._profile = QWebEngineProfile()  # no storage name: off the record
+        self._handler = PreviewSchemeHandler(self._profile)
+        self._profile.installUrlSchemeHandler(PREVIEW_SCHEME, self._handler)
+        page = SandboxedPage(self._profile, self)
+        # The profile must outlive its page: as the page's child it is deleted after it.
+        self._profile.setParent(page)
+        settings = page.settings()
+        settings.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessFileUrls,
+                              False)
+        settings.setAttribute(QWebEngineSettings.WebAttribute.JavascriptCanOpenWindows, False)
+        settings.setAttribute(QWebEngineSettings.WebAttribute.JavascriptCanAccessClipboard,
+                              False)
+        page.console_message.connect(self._on_console)
+        self.setPage(page)
+        self.report = ConsoleReport()
+        self._number = 0
+        self._pending: dict[int, tuple[object, float]] = {}
+        self.loadFinished.connect(self._on_load_finished)
+
+    @property
+    def profile(self) -> QWebEngineProfile:
+        return self._profile
+
+    def show_html(self, html: str, tag: object = None) -> None:
+        self._number += 1
+        self._pending = {self._number: (tag, time.perf_counter())}
+        self.report = ConsoleReport()
+        self.load(self._handler.publish(self._number, html))
+
+    def _on_load_finished(self, _ok: bool) -> None:
+        path = self.url().path().strip("/")
+        if not path.isdigit() or int(path) not in self._pending:
+            return
+        tag, started = self._pending.pop(int(path))
+        self.page_shown.emit(tag, (time.perf_counter() - started) * 1000)
+
+    def _on_console(self, level: int, message: str, line: int, source: str) -> None:
+        if level != QWebEnginePage.JavaScriptConsoleMessageLevel.ErrorMessageLevel.value:
+            return
+        where = f" (line {line})" if line else ""
+        if message.startswith("Uncaught"):
+            self.report.uncaught.append(message + where)
+        else:
+            self.report.console_errors.append(message + where)
+        self.error_logged.emit(message + where)

@@ -1,0 +1,49 @@
+"""Where the user types what they want. Enter keeps the result, Shift+Enter adds a line,
+Esc cancels."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QPlainTextEdit, QWidget
+
+
+class PromptBox(QPlainTextEdit):
+    instruction_changed = Signal(str)
+    commit_requested = Signal()
+    cancel_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText(
+            "Describe the app you want — it appears as you type. "
+            "Enter keeps it, Esc drops it, Shift+Enter for a new line.")
+        self.setTabChangesFocus(True)
+        font = self.font()
+        font.setPointSize(font.pointSize() + 2)
+        self.setFont(font)
+        self.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 16)
+        self._quiet = False
+        self.textChanged.connect(self._on_text_changed)
+
+    def clear_quietly(self) -> None:
+        self._quiet = True
+        try:
+            self.clear()
+        finally:
+            self._quiet = False
+
+    def _on_text_changed(self) -> None:
+        if not self._quiet:
+            self.instruction_changed.emit(self.toPlainText())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt name)
+        key, mods = event.key(), event.modifiers()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
+                mods & Qt.KeyboardModifier.ShiftModifier):
+            self.commit_requested.emit()
+            return
+        if key == Qt.Key.Key_Escape:
+            self.cancel_requested.emit()
+            return
+        super().keyPressEvent(event)

@@ -1,0 +1,39 @@
+"""One small helper for background work. The job runs on the thread pool and never touches
+a widget; it talks back only through signals, which Qt delivers on the GUI thread."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QThreadPool, Signal
+
+log = logging.getLogger(__name__)
+
+
+class BackgroundJob(QObject):
+    """Run `work(emit)` off the GUI thread. `emit(x)` sends x as `progressed`; the return
+    value arrives as `succeeded`, an exception's message as `failed`."""
+
+    progressed = Signal(object)
+    succeeded = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, work: Callable[[Callable[[Any], None]], Any],
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._work = work
+
+    def start(self, pool: QThreadPool | None = None) -> None:
+        (pool or QThreadPool.globalInstance()).start(self._run)
+
+    def _run(self) -> None:
+        try:
+            result = self._work(self.progressed.emit)
+        except Exception as exc:  # reported to the user, never lost in a thread
+            log.debug("background job failed:\n%s", traceback.format_exc())
+            self.failed.emit(str(exc) or type(exc).__name__)
+        else:
+            self.succeeded.emit(result)
