@@ -10,7 +10,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QTimer, QUrl
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QTimer, QUrl
 
 from desktop.ui.qt_env import make_application
 
@@ -98,5 +98,6 @@ def check_page(target: str, settle_ms: int = 600) -> PageReport:
     report.uncaught_errors = list(view.report.uncaught)
     report.console_errors = list(view.report.console_errors)
     view.close()
-    view.deleteLater()
+    view.deleteLater()  # the page (and its profile) must go before the app does
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     return report

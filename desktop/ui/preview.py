@@ -16,6 +16,7 @@ from PySide6.QtWebEngineCore import (
     QWebEnginePage,
     QWebEngineProfile,
     QWebEngineSettings,
+    QWebEngineUrlRequestInterceptor,
     QWebEngineUrlRequestJob,
     QWebEngineUrlSchemeHandler,
 )
@@ -58,16 +59,22 @@ class ConsoleReport:
     console_errors: list[str] = field(default_factory=list)
 
 
+class LocalFileBlocker(QWebEngineUrlRequestInterceptor):
+    """Blocks every request for a local file: navigations, and also the images, scripts
+    and fetches inside a page, which an acceptNavigationRequest override would not see."""
+
+    def interceptRequest(self, info) -> None:  # noqa: N802 (Qt name)
+        if info.requestUrl().scheme() in ("file", "qrc"):
+            info.block(True)
+
+
 class SandboxedPage(QWebEnginePage):
-    """A page that cannot open windows or navigate to local files, and reports errors."""
+    """A page that cannot open windows, and reports console errors."""
 
     console_message = Signal(int, str, int, str)  # level, message, line, source
 
     def createWindow(self, _type: QWebEnginePage.WebWindowType):  # noqa: N802
         return None
-
-    def acceptNavigationRequest(self, url: QUrl, _type, _is_main_frame: bool) -> bool:  # noqa: N802
-        return url.scheme() not in ("file", "qrc")
 
     def javaScriptConsoleMessage(self, level, message: str, line: int, source: str) -> None:  # noqa: N802
         self.console_message.emit(int(level.value), message, line, source)
@@ -85,6 +92,8 @@ class PreviewView(QWebEngineView):
         self._profile = QWebEngineProfile()  # no storage name: off the record
         self._handler = PreviewSchemeHandler(self._profile)
         self._profile.installUrlSchemeHandler(PREVIEW_SCHEME, self._handler)
+        self._blocker = LocalFileBlocker(self._profile)
+        self._profile.setUrlRequestInterceptor(self._blocker)
         page = SandboxedPage(self._profile, self)
         # The profile must outlive its page: as the page's child it is deleted after it.
         self._profile.setParent(page)
