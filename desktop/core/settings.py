@@ -52,12 +52,15 @@ class Settings:
                         path, exc, aside.name)
             path.replace(aside)
             return cls()
-        known = {f.name: f.type for f in fields(cls)}
+        known = {f.name for f in fields(cls)}
         values = {}
         for key, value in raw.items():
-            if key in known:
-                default = getattr(cls, key)
-                values[key] = type(default)(value)
+            if key not in known:
+                continue
+            try:
+                values[key] = type(getattr(cls, key))(value)
+            except (TypeError, ValueError):
+                log.warning("Ignoring setting %s=%r: not a valid value", key, value)
         return cls(**values)
 
     def save(self, path: Path | None = None) -> None:

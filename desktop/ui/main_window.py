@@ -46,6 +46,8 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self.controller = GenerationController(settings, self)
         self._jobs: set[BackgroundJob] = set()
+        self._metrics: list[str] = []
+        self._latency = ""
         self._build_widgets()
         self._build_menus()
         self._connect()
@@ -219,20 +221,24 @@ class MainWindow(QMainWindow):
             return
         if result.ok and not result.message:
             self.banner.hide()
+        self._metrics = []
         if result.from_cache:
-            self.metrics_label.setText("from cache: no model call")
-            return
-        parts = []
-        if result.ttft_ms is not None:
+            self._metrics.append("from cache: no model call")
+        parts = self._metrics
+        if result.ttft_ms is not None and not result.from_cache:
             parts.append(f"first token {result.ttft_ms:,.0f} ms")
-        if result.tokens_per_second:
+        if result.tokens_per_second and not result.from_cache:
             parts.append(f"{result.tokens_per_second:.0f} tok/s")
-        parts.append(f"{result.tokens_out} tokens")
-        self.metrics_label.setText(" · ".join(parts))
+        if not result.from_cache:
+            parts.append(f"{result.tokens_out} tokens")
+        self._render_metrics()
 
     def _show_latency(self, ms: float) -> None:
-        self.state_label.setText(f"{self.state_label.text().split(' · ')[0]} · "
-                                 f"key→preview {ms:,.0f} ms")
+        self._latency = f"key→preview {ms:,.0f} ms"
+        self._render_metrics()
+
+    def _render_metrics(self) -> None:
+        self.metrics_label.setText(" · ".join([*self._metrics, self._latency]).strip(" ·"))
 
     # -- files -------------------------------------------------------------------------------
 

@@ -1,0 +1,84 @@
+"""The headless commands, run as a user runs them: `python -m desktop …` in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+
+from tests.conftest import PAGES, REPO
+
+
+def keystroke(*args: str, home: Path, timeout: int = 300) -> subprocess.CompletedProcess:
+    env = {**os.environ, "KEYSTROKE_HOME": str(home), "PYTHONPATH": str(REPO),
+           "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run([sys.executable, "-m", "desktop", *args], env=env, cwd=REPO,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.mark.parametrize(("page", "exit_code", "uncaught", "console"), [
+    ("clean.html", 0, [], []),
+    ("throws.html", 1, ["Cannot read properties of null"], []),
+    ("logs_error.html", 0, [], ["could not reach the weather service"]),
+    ("rejects_later.html", 1, ["late failure"], []),
+])
+def test_check_reports_what_the_page_did(page, exit_code, uncaught, console, keystroke_home):
+    result = keystroke("check", str(PAGES / page), "--json", home=keystroke_home)
+    assert result.returncode == exit_code, result.stderr
+    report = json.loads(result.stdout)
+    assert report["loaded"] and report["title"]
+    assert report["text_length"] > 5
+    assert len(report["uncaught_errors"]) == len(uncaught)
+    for needle, found in zip(uncaught, report["uncaught_errors"], strict=True):
+        assert needle in found
+    assert len(report["console_errors"]) == len(console)
+    for needle, found in zip(console, report["console_errors"], strict=True):
+        assert needle in found
+
+
+def test_check_says_when_a_page_does_not_load(keystroke_home):
+    result = keystroke("check", "http://127.0.0.1:9/nothing-listens-here", home=keystroke_home)
+    assert result.returncode == 1
+    assert "did not load" in result.stdout
+
+
+def test_snapshot_of_a_file_shows_the_page(keystroke_home, tmp_path):
+    out = tmp_path / "window.png"
+    result = keystroke("snapshot", str(PAGES / "clean.html"), "-o", str(out), home=keystroke_home)
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(out))
+    assert image.width() >= 1200 and image.height() >= 700
+    # The right half is the preview: the page's heading must have painted dark pixels.
+    dark = sum(1 for x in range(image.width() // 2, image.width(), 4)
+               for y in range(100, image.height() - 100, 4)
+               if image.pixelColor(x, y).lightness() < 80)
+    assert dark > 20
+
+
+@pytest.mark.model
+def test_generate_writes_the_page_and_reports_json(keystroke_home, tmp_path):
+    out = tmp_path / "app.html"
+    result = keystroke("generate", "a page with a heading that says Hello", "--max-tokens", "60",
+                       "-o", str(out), "--json", home=keystroke_home)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["provider"] == "local" and "0.5B" in report["model"]
+    for key in ("ttft_ms", "total_ms", "tokens_in", "tokens_out"):
+        assert report[key] > 0
+    assert report["output_path"] == str(out)
+    assert out.read_text().rstrip().endswith("</html>")
+    assert "Preparing the local model" in result.stderr  # first run in a fresh home
+
+
+def test_generate_with_a_broken_model_names_the_fix(keystroke_home, tmp_path):
+    bogus = tmp_path / "bad.gguf"
+    bogus.write_text("hello")
+    result = keystroke("generate", "x", "--model", str(bogus), home=keystroke_home)
+    assert result.returncode == 1
+    assert "not a GGUF" in result.stderr and "Fix:" in result.stderr
+    assert "Traceback" not in result.stderr

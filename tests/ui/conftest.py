@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
+
+from desktop.core.settings import Settings
+from desktop.ui.main_window import MainWindow
+from tests.fakes.scripted_provider import ScriptedProvider
+
+
+@pytest.fixture
+def provider() -> ScriptedProvider:
+    return ScriptedProvider(chunks=12, delay_s=0.03)
+
+
+def close_and_delete(win) -> None:
+    """Delete the window (and so its preview page) before the next test, as the app does."""
+    win.close()
+    win.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+@pytest.fixture
+def window(qtbot, provider):
+    win = MainWindow(Settings(debounce_ms=200), provider=provider)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    close_and_delete(win)
+
+
+class PreviewReader:
+    def __init__(self, qtbot, view) -> None:
+        self.qtbot, self.view = qtbot, view
+
+    def text(self) -> str:
+        box: list = []
+        self.view.page().runJavaScript("document.body ? document.body.innerText : ''", 0,
+                                       box.append)
+        self.qtbot.waitUntil(lambda: bool(box), timeout=5000)
+        return box[0] or ""
+
+    def wait_for_text(self, needle: str, timeout: int = 10000) -> None:
+        self.qtbot.waitUntil(lambda: needle in self.text(), timeout=timeout)
+
+
+@pytest.fixture
+def preview(qtbot, window) -> PreviewReader:
+    return PreviewReader(qtbot, window.preview)
+
+
+def type_slowly(qtbot, widget, text: str, gap_ms: int) -> None:
+    for char in text:
+        qtbot.keyClick(widget, char)
+        qtbot.wait(gap_ms)
+
+
+def press(qtbot, widget, key: Qt.Key) -> None:
+    qtbot.keyClick(widget, key)
