@@ -9,7 +9,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from desktop.ui.qt_env import prepare_environment  # noqa: E402  (must precede the QApplication)
+from desktop.ui.qt_env import prepare_environment
 
 prepare_environment(headless=True)
 

@@ -57,7 +57,8 @@ class Catalog:
             if spec.id == model_id:
                 return spec
         known = ", ".join(m.id for m in self.models)
-        raise KeyError(f"Unknown model '{model_id}'. Known models: {known}, or a path to a GGUF file.")
+        raise KeyError(f"Unknown model '{model_id}'. Known models: {known}, "
+                       "or a path to a GGUF file.")
 
     @property
     def default(self) -> ModelSpec:

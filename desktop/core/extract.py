@@ -15,8 +15,8 @@ _FENCE_CLOSE = re.compile(r"\n[ \t]*```")
 _PAGE_START = re.compile(r"<!doctype html|<html[\s>]", re.IGNORECASE)
 _PAGE_END = re.compile(r"</html\s*>", re.IGNORECASE)
 _TAG = re.compile(r"<(/?)([a-zA-Z][\w:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
-_VOID = frozenset(
-    "area base br col embed hr img input link meta param source track wbr".split())
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "param", "source", "track", "wbr"})
 _HTML_LANGS = frozenset({"", "html", "htm", "xhtml", "svg", "vue"})
 
 

@@ -74,7 +74,8 @@ def _is_verified(path: Path, spec: ModelSpec) -> bool:
         stat = path.stat()
     except (OSError, ValueError):
         return False
-    return ((not spec.sha256 or record.get("sha256") == spec.sha256) and record.get("size") == stat.st_size
+    return ((not spec.sha256 or record.get("sha256") == spec.sha256)
+            and record.get("size") == stat.st_size
             and record.get("mtime_ns") == stat.st_mtime_ns)
 
 

@@ -19,10 +19,10 @@ class _LineNumberArea(QWidget):
         super().__init__(editor)
         self._editor = editor
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         return QSize(self._editor.line_number_width(), 0)
 
-    def paintEvent(self, event) -> None:  # noqa: N802
+    def paintEvent(self, event) -> None:
         self._editor.paint_line_numbers(event)
 
 
@@ -77,7 +77,7 @@ class CodeEditor(QPlainTextEdit):
         else:
             self._numbers.update(0, rect.y(), self._numbers.width(), rect.height())
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         area = self.contentsRect()
         self._numbers.setGeometry(QRect(area.left(), area.top(), self.line_number_width(),

@@ -58,7 +58,7 @@ _COMMENT_CLOSE = {HTML_COMMENT: ("-->", HTML), BLOCK_COMMENT_CSS: ("*/", CSS),
 
 
 class WebHighlighter(QSyntaxHighlighter):
-    def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt name)
+    def highlightBlock(self, text: str) -> None:
         state = max(self.previousBlockState(), HTML)
         pos = 0
         while pos < len(text):

@@ -290,7 +290,7 @@ class MainWindow(QMainWindow):
         job.start()
         return job
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.controller.shutdown()
         provider = self.controller.provider
         if provider is not None:

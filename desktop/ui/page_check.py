@@ -88,8 +88,7 @@ def check_page(target: str, settle_ms: int = 600) -> PageReport:
         cap = time.monotonic() + SETTLE_CAP_MS / 1000
         while time.monotonic() < cap:
             seen = len(view.report.uncaught) + len(view.report.console_errors)
-            quiet_until = time.monotonic() + settle_ms / 1000
-            _wait(lambda: time.monotonic() > quiet_until, settle_ms + 100)
+            _wait(lambda: False, settle_ms)  # let the page run for a while
             if len(view.report.uncaught) + len(view.report.console_errors) == seen:
                 break
         report.title = _evaluate(view, "document.title") or ""

@@ -40,7 +40,7 @@ class PreviewSchemeHandler(QWebEngineUrlSchemeHandler):
             del self._documents[old]
         return QUrl(f"{PREVIEW_SCHEME.decode()}://app/{number}/")
 
-    def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:  # noqa: N802 (Qt name)
+    def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:
         parts = job.requestUrl().path().strip("/").split("/")
         body = self._documents.get(int(parts[0])) if parts and parts[0].isdigit() else None
         if body is None or len(parts) > 1:
@@ -63,7 +63,7 @@ class LocalFileBlocker(QWebEngineUrlRequestInterceptor):
     """Blocks every request for a local file: navigations, and also the images, scripts
     and fetches inside a page, which an acceptNavigationRequest override would not see."""
 
-    def interceptRequest(self, info) -> None:  # noqa: N802 (Qt name)
+    def interceptRequest(self, info) -> None:
         if info.requestUrl().scheme() in ("file", "qrc"):
             info.block(True)
 
@@ -73,10 +73,10 @@ class SandboxedPage(QWebEnginePage):
 
     console_message = Signal(int, str, int, str)  # level, message, line, source
 
-    def createWindow(self, _type: QWebEnginePage.WebWindowType):  # noqa: N802
+    def createWindow(self, _type: QWebEnginePage.WebWindowType):
         return None
 
-    def javaScriptConsoleMessage(self, level, message: str, line: int, source: str) -> None:  # noqa: N802
+    def javaScriptConsoleMessage(self, level, message: str, line: int, source: str) -> None:
         self.console_message.emit(int(level.value), message, line, source)
 
 

@@ -37,7 +37,7 @@ class PromptBox(QPlainTextEdit):
         if not self._quiet:
             self.instruction_changed.emit(self.toPlainText())
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt name)
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         key, mods = event.key(), event.modifiers()
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
                 mods & Qt.KeyboardModifier.ShiftModifier):

@@ -48,6 +48,7 @@ def register_preview_scheme() -> None:
 def make_application(argv: list[str] | None = None, headless: bool = False):
     """The QApplication, created once, with everything above done first."""
     prepare_environment(headless)
+    from PySide6.QtCore import QThreadPool
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance()
@@ -55,4 +56,7 @@ def make_application(argv: list[str] | None = None, headless: bool = False):
         app = QApplication(argv if argv is not None else sys.argv[:1])
         app.setApplicationName("Keystroke")
         app.setOrganizationName("Keystroke")
+        # Pool threads mostly wait on a model's queue; with one per core (2 here) a
+        # superseded stream that is still winding down could hold up a file save.
+        QThreadPool.globalInstance().setMaxThreadCount(max(8, os.cpu_count() or 1))
     return app

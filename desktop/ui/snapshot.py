@@ -43,7 +43,6 @@ def take_snapshot(file: Path | None, prompt: str | None, model: str, output: Pat
         results: list = []
         window.controller.result_ready.connect(results.append)
         window.prompt.setPlainText(prompt)  # as if typed: the same path as keystrokes
-        window.controller.commit()
         _wait_for(lambda: bool(results) and not window.controller.busy, 600)
         _spin(1000)  # let the final page load
     _spin(PAINT_DELAY_MS)

@@ -31,7 +31,7 @@ def collect(provider, request):
 
 def test_it_streams_tokens_then_usage_then_done(local_provider):
     request = ChatRequest(build_messages("a button that says hi", ""), max_tokens=12)
-    events, first = collect(local_provider, request)
+    events, _first = collect(local_provider, request)
     deltas = [e for e in events if isinstance(e, TextDelta)]
     usage = next(e for e in events if isinstance(e, Usage))
     assert len(deltas) >= 5 and "".join(d.text for d in deltas).strip()
@@ -87,11 +87,10 @@ def test_a_superseded_request_is_dropped_before_it_starts(local_provider):
 
 def test_the_next_keystroke_reuses_the_prompt_prefix(local_provider):
     """Same system prompt and code, a longer instruction: only the end is evaluated."""
-    cold_events, cold = collect(local_provider, ChatRequest(
+    _cold_events, cold = collect(local_provider, ChatRequest(
         build_messages("add a footer", BASE_CODE), max_tokens=2))
     warm_events, warm = collect(local_provider, ChatRequest(
         build_messages("add a footer with a link", BASE_CODE), max_tokens=2))
-    cold_usage = next(e for e in cold_events if isinstance(e, Usage))
     warm_usage = next(e for e in warm_events if isinstance(e, Usage))
     assert warm_usage.cached_tokens > 0.9 * warm_usage.tokens_in
     assert warm < cold / 4, f"warm {warm:.2f}s vs cold {cold:.2f}s"
