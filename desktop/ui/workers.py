@@ -25,6 +25,10 @@ class BackgroundJob(QObject):
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._work = work
+        # Once its result is delivered the job is done; don't let finished jobs pile up
+        # as children of a long-lived parent.
+        self.succeeded.connect(self.deleteLater)
+        self.failed.connect(self.deleteLater)
 
     def start(self, pool: QThreadPool | None = None) -> None:
         (pool or QThreadPool.globalInstance()).start(self._run)

@@ -103,3 +103,14 @@ def test_a_generated_app_comes_back_as_code(local_provider):
     assert result.code is not None and "<html" in result.code.lower()
     assert result.code.rstrip().endswith("</html>")
     assert result.ttft_ms is not None and result.tokens_out > 10
+
+
+def test_prefill_after_a_commit_makes_the_next_instruction_warm(local_provider):
+    """What the window does after Enter: read the new code ahead of the next instruction."""
+    code = BASE_CODE.replace("Base", "Committed")
+    local_provider.prefill(ChatRequest(build_messages("", code)))
+    events, first = collect(local_provider, ChatRequest(
+        build_messages("make the heading red", code), max_tokens=2))
+    usage = next(e for e in events if isinstance(e, Usage))
+    assert usage.cached_tokens > 0.95 * usage.tokens_in
+    assert first < 1.5

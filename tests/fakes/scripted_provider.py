@@ -39,12 +39,17 @@ class ScriptedProvider(Provider):
         self.requests: list[ChatRequest] = []
         self.cancelled: list[str] = []
         self.completed: list[str] = []
+        self.prefilled: list[str] = []
         self._lock = threading.Lock()
 
     @property
     def instructions(self) -> list[str]:
         with self._lock:
             return [instruction_of(r) for r in self.requests]
+
+    def prefill(self, request: ChatRequest) -> None:
+        with self._lock:
+            self.prefilled.append(request.messages[-1].content)
 
     def stream(self, request: ChatRequest) -> Generator[Event, None, None]:
         with self._lock:

@@ -41,9 +41,14 @@ def test_enter_commits_and_the_next_instruction_builds_on_it(qtbot, window, prov
     press(qtbot, window.prompt, Qt.Key.Key_Return)
     assert window.controller.base_code == page_for("a counter")
     assert window.prompt.toPlainText() == ""
+    # While the user thinks, the model is handed the new code to read ahead.
+    qtbot.waitUntil(lambda: len(provider.prefilled) == 1, timeout=5000)
+    assert page_for("a counter").strip() in provider.prefilled[0]
     window.prompt.setPlainText("make it blue")
     wait_idle(qtbot, window)
-    assert page_for("a counter").strip() in provider.requests[-1].messages[-1].content
+    sent = provider.requests[-1].messages[-1].content
+    assert page_for("a counter").strip() in sent
+    assert sent.startswith(provider.prefilled[0])  # everything read ahead is reused
 
 
 def test_enter_while_generating_commits_when_it_finishes(qtbot, window, provider):

@@ -74,5 +74,10 @@ class Provider:
         Closing the generator early cancels the request."""
         raise NotImplementedError
 
+    def prefill(self, request: ChatRequest) -> None:
+        """Get ready for requests that start like this one, while the user is still
+        thinking: a local model evaluates the prompt into its KV cache. Blocks until done
+        or cancelled; the default does nothing."""
+
     def close(self) -> None:
         """Release the model or connection. Safe to call twice."""

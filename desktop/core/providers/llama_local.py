@@ -83,7 +83,7 @@ class LlamaProvider(Provider):
 
     def prefill(self, request: ChatRequest) -> None:
         """Evaluate a prompt without generating, so the next request that starts the same
-        way (say, the first keystroke) gets its prefix from the KV cache."""
+        way (the first keystroke, the next instruction) gets its prefix from the KV cache."""
         self._run_on_model_thread(lambda: self._prefill_quietly(request))
 
     def stream(self, request: ChatRequest) -> Generator[Event, None, None]:
