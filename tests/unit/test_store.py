@@ -47,7 +47,8 @@ def test_migrations_build_the_exact_schema_on_a_blank_database(tmp_path):
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     store.close()
     again = Store(tmp_path / "blank.db")  # reopening applies nothing twice
-    assert again.db.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()[0] == len(MIGRATIONS)
+    count = again.db.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()[0]
+    assert count == len(MIGRATIONS)
     again.close()
 
 

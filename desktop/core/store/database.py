@@ -75,6 +75,15 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+_VERSION_SELECT = ("SELECT id, project_id, parent_id, code, instruction, provider, model, "
+                   "route_reason, created_at, thumbnail IS NOT NULL AS has_thumbnail "
+                   "FROM versions")
+
+
+def _version(row: sqlite3.Row) -> Version:
+    return Version(**{**dict(row), "has_thumbnail": bool(row["has_thumbnail"])})
+
+
 def _is_damage(exc: sqlite3.Error) -> bool:
     text = str(exc).lower()
     return "malformed" in text or "not a database" in text
@@ -215,19 +224,14 @@ class Store:
     def versions(self, project_id: int) -> list[Version]:
         """Newest first."""
         with self._guard() as db:
-            rows = db.execute(
-                "SELECT id, project_id, parent_id, code, instruction, provider, model, "
-                "route_reason, created_at, thumbnail IS NOT NULL AS has_thumbnail "
-                "FROM versions WHERE project_id = ? ORDER BY id DESC", (project_id,)).fetchall()
-        return [Version(**{**dict(r), "has_thumbnail": bool(r["has_thumbnail"])}) for r in rows]
+            rows = db.execute(f"{_VERSION_SELECT} WHERE project_id = ? ORDER BY id DESC",
+                              (project_id,)).fetchall()
+        return [_version(r) for r in rows]
 
     def version(self, version_id: int) -> Version | None:
         with self._guard() as db:
-            row = db.execute(
-                "SELECT id, project_id, parent_id, code, instruction, provider, model, "
-                "route_reason, created_at, thumbnail IS NOT NULL AS has_thumbnail "
-                "FROM versions WHERE id = ?", (version_id,)).fetchone()
-        return Version(**{**dict(row), "has_thumbnail": bool(row["has_thumbnail"])}) if row else None
+            row = db.execute(f"{_VERSION_SELECT} WHERE id = ?", (version_id,)).fetchone()
+        return _version(row) if row else None
 
     def set_thumbnail(self, version_id: int, png: bytes) -> None:
         with self._guard(write=True) as db:
