@@ -44,7 +44,7 @@ class GenerationController(QObject):
     code_shown = Signal(str, bool, int)  # code, final, display tag
     state_changed = Signal(str)
     result_ready = Signal(object)  # GenerationResult, stale ones excluded
-    committed = Signal(str, str)  # instruction, code
+    committed = Signal(str, object, str)  # instruction, GenerationResult, the code it changed
     notice = Signal(str)  # something the user should read
     latency_measured = Signal(float)  # last keystroke → page in the preview, ms
 
@@ -87,6 +87,11 @@ class GenerationController(QObject):
         if provider is not None and self._instruction.strip():
             self._start_current()
 
+    def restore_instruction(self, text: str) -> None:
+        """An instruction brought back from a draft: remembered, not generated until the
+        user types or presses Enter."""
+        self._instruction = text
+
     def prompt_changed(self, text: str) -> None:
         self._instruction = text
         self._typed_at = time.perf_counter()
@@ -116,6 +121,16 @@ class GenerationController(QObject):
         self._cancel_running()
         self._show(self.base_code, final=True)
         self.state_changed.emit("Cancelled; showing the last kept version")
+
+    def set_base(self, code: str) -> None:
+        """Work from this code now (a restored version, an opened project): drop whatever
+        was in flight and show it."""
+        self._debounce.stop()
+        self._pending_commit = False
+        self._draft = None
+        self._cancel_running()
+        self.base_code = code
+        self._show(code, final=True)
 
     def code_edited_by_hand(self, code: str) -> None:
         """A person edited the code: that is the base now, and no model is involved."""
@@ -246,11 +261,12 @@ class GenerationController(QObject):
     def _commit(self, result: GenerationResult) -> None:
         assert result.code is not None
         instruction = self._instruction.strip()
+        previous_base = self.base_code
         self.base_code = result.code
         self._pending_commit = False
         self._draft = None
         self._instruction = ""
-        self.committed.emit(instruction, result.code)
+        self.committed.emit(instruction, result, previous_base)
         self.state_changed.emit("Kept. Type the next change")
         self._warm_up()
 

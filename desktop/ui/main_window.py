@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QBuffer, QByteArray, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -19,14 +19,28 @@ from PySide6.QtWidgets import (
 from desktop.core.generation import GenerationResult
 from desktop.core.local_model import open_local_provider
 from desktop.core.providers.base import Provider
+from desktop.core.session import UNTITLED, Session
 from desktop.core.settings import Settings
+from desktop.core.store.database import Version
 from desktop.ui.code_editor import CodeEditor
 from desktop.ui.generation_controller import GenerationController
+from desktop.ui.history_panel import HistoryPanel
 from desktop.ui.preview import PreviewView
+from desktop.ui.project_session import ProjectSession
+from desktop.ui.projects_dialog import ProjectsDialog
 from desktop.ui.prompt_box import PromptBox
+from desktop.ui.store_service import StoreService
+from desktop.ui.thread_reminder import ThreadReminder
+from desktop.ui.usage_dialog import UsageDialog
 from desktop.ui.workers import BackgroundJob
 
 HAND_EDIT_DELAY_MS = 150
+THUMBNAIL_DELAY_MS = 500  # let the committed page paint before taking its picture
+THUMB_SIZE = QSize(224, 140)
+ERROR_STYLE = ("background:#fdecea;color:#8a1f11;padding:8px;border:1px solid #f5c2bd;"
+               "border-radius:4px")
+INFO_STYLE = ("background:#e8f1fd;color:#0b3c7a;padding:8px;border:1px solid #b9d3f5;"
+              "border-radius:4px")
 WELCOME_PAGE = """<!DOCTYPE html><html><head><style>
 body{font-family:system-ui,sans-serif;color:#556;display:grid;place-items:center;height:90vh}
 div{text-align:center}h1{font-weight:600;color:#334}</style></head><body><div>
@@ -36,15 +50,18 @@ div{text-align:center}h1{font-weight:600;color:#334}</style></head><body><div>
 
 class MainWindow(QMainWindow):
     def __init__(self, settings: Settings, model_override: str = "",
-                 provider: Provider | None = None, autoload: bool = True) -> None:
+                 provider: Provider | None = None, autoload: bool = True,
+                 store_path: Path | None = None) -> None:
         """With `provider` given (tests) or `autoload` off (a snapshot of a file), no local
-        model is loaded."""
+        model is loaded. `store_path` overrides the database (snapshots use a scratch one)."""
         super().__init__()
         self.settings = settings
         self.model_override = model_override
         self.setWindowTitle("Keystroke")
-        self.resize(1280, 800)
+        self.resize(1400, 820)
         self.controller = GenerationController(settings, self)
+        self.store = StoreService(store_path, self)
+        self.session = ProjectSession(self.store, self)
         self._jobs: set[BackgroundJob] = set()
         self._metrics: list[str] = []
         self._latency = ""
@@ -52,6 +69,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect()
         self.preview.show_html(WELCOME_PAGE)
+        self.prompt.setReadOnly(True)  # until the project (and its draft) has loaded
+        self.session.open(at_start=True)
         if provider is not None:
             self._provider_ready(provider)
         elif autoload:
@@ -68,18 +87,22 @@ class MainWindow(QMainWindow):
         self.banner = QLabel()
         self.banner.setWordWrap(True)
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.banner.setStyleSheet("background:#fdecea;color:#8a1f11;padding:8px;"
-                                  "border:1px solid #f5c2bd;border-radius:4px")
+        self.banner.setStyleSheet(ERROR_STYLE)
         self.banner.hide()
+        self.thread_bar = ThreadReminder()
+        self.thread_bar.hide()
+        self.history = HistoryPanel()
         split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.history)
         split.addWidget(self.editor)
         split.addWidget(self.preview)
-        split.setSizes([520, 760])
+        split.setSizes([230, 500, 670])
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 8, 8, 4)
         layout.addWidget(self.prompt)
         layout.addWidget(self.banner)
+        layout.addWidget(self.thread_bar)
         layout.addWidget(split, 1)
         self.setCentralWidget(central)
 
@@ -94,16 +117,26 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.state_label, 1)
         bar.addPermanentWidget(self.progress)
         bar.addPermanentWidget(self.metrics_label)
+        self._thumbnail_timer = QTimer(self, singleShot=True, interval=THUMBNAIL_DELAY_MS)
+        self._thumbnail_timer.timeout.connect(self._take_thumbnail)
+        self._thumbnail_for: int | None = None
         self._hand_edit_timer = QTimer(self, singleShot=True, interval=HAND_EDIT_DELAY_MS)
         self._hand_edit_timer.timeout.connect(self._apply_hand_edit)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        self._action(file_menu, "&New App", self.new_app, QKeySequence.StandardKey.New)
+        self._action(file_menu, "&New Project", self.new_project, QKeySequence.StandardKey.New)
+        self._action(file_menu, "&Projects…", self.show_projects, "Ctrl+Shift+O")
         self._action(file_menu, "&Open HTML…", self.open_html, QKeySequence.StandardKey.Open)
         self._action(file_menu, "&Save HTML As…", self.save_html, QKeySequence.StandardKey.Save)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        edit_menu = self.menuBar().addMenu("&Edit")
+        self._action(edit_menu, "&Previous Version", self.previous_version, "Ctrl+Alt+Z")
+        self._action(edit_menu, "&Next Version", self.next_version, "Ctrl+Alt+Shift+Z")
+        self._action(edit_menu, "Start a &Fresh Thread", self.session.fresh_thread)
+        view_menu = self.menuBar().addMenu("&View")
+        self._action(view_menu, "&Usage and Cost…", self.show_usage)
         model_menu = self.menuBar().addMenu("&Model")
         self._action(model_menu, "Use &GGUF File…", self.choose_gguf)
         self._action(model_menu, "Use the &Default Model", self.use_default_model)
@@ -130,6 +163,21 @@ class MainWindow(QMainWindow):
         c.result_ready.connect(self._show_metrics)
         c.latency_measured.connect(self._show_latency)
         c.committed.connect(self._on_committed)
+        c.result_ready.connect(self._record_draft)
+        self.prompt.instruction_changed.connect(self._autosave)
+        self.editor.edited_by_user.connect(self._autosave)
+        s = self.session
+        s.opened.connect(self._on_session_opened)
+        s.version_added.connect(self._on_version_added)
+        s.restored.connect(self._on_restored)
+        s.renamed.connect(lambda name: self.setWindowTitle(f"Keystroke — {name}"))
+        s.long_thread.connect(self.thread_bar.setVisible)
+        self.store.failed.connect(self.show_notice)
+        self.thread_bar.fresh_requested.connect(s.fresh_thread)
+        h = self.history
+        h.version_selected.connect(self._preview_version)
+        h.restore_requested.connect(s.restore)
+        h.fork_requested.connect(s.fork)
 
     # -- model ---------------------------------------------------------------------------
 
@@ -205,16 +253,100 @@ class MainWindow(QMainWindow):
         self.preview.show_html(code)
         self.state_label.setText("Edited by hand — the preview follows your code")
 
-    def _on_committed(self, instruction: str, _code: str) -> None:
+    def _on_committed(self, instruction: str, result: GenerationResult, base: str) -> None:
         self.prompt.clear_quietly()
-        self.setWindowTitle(f"Keystroke — {instruction[:60]}")
+        self.session.commit(instruction, result, base)
+        self.session.text_changed("", result.code or "")
 
-    def show_notice(self, message: str) -> None:
-        if message:
-            self.banner.setText(message)
-            self.banner.show()
-        else:
+    def _record_draft(self, result: GenerationResult) -> None:
+        if not result.from_cache and result.finish_reason != "cancelled":
+            self.session.record_draft(self.prompt.toPlainText().strip(), result)
+
+    def _autosave(self) -> None:
+        self.session.text_changed(self.prompt.toPlainText(), self.controller.base_code
+                                  if not self._hand_edit_timer.isActive()
+                                  else self.editor.toPlainText())
+
+    # -- history ------------------------------------------------------------------------------
+
+    def _on_session_opened(self, session: Session) -> None:
+        self.setWindowTitle(f"Keystroke — {session.project.name}")
+        self.history.show_versions(session.versions, session.thumbnails,
+                                   session.current_version_id)
+        self.controller.set_base(session.base_code)
+        if not session.base_code:
+            self.preview.show_html(WELCOME_PAGE)
+        instruction = session.draft.instruction if session.draft else ""
+        self.prompt.set_text_quietly(instruction)
+        self.controller.restore_instruction(instruction)
+        self.prompt.setReadOnly(False)
+        self.prompt.setFocus()
+        if session.recovered:
+            self.show_notice(session.recovered, error=False)
+
+    def _on_version_added(self, version: Version) -> None:
+        self.history.add_version(version)
+        self._thumbnail_for = version.id
+        self._thumbnail_timer.start()
+
+    def _take_thumbnail(self) -> None:
+        """A small picture of the preview as it is now, for the history panel."""
+        if self._thumbnail_for is None:
+            return
+        image = self.preview.grab().scaled(THUMB_SIZE, Qt.AspectRatioMode.KeepAspectRatio,
+                                           Qt.TransformationMode.SmoothTransformation)
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QBuffer.OpenModeFlag.WriteOnly)
+        image.save(buffer, "PNG")
+        png = bytes(data.data())
+        self.history.set_thumbnail(self._thumbnail_for, png)
+        self.session.save_thumbnail(self._thumbnail_for, png)
+        self._thumbnail_for = None
+
+    def _preview_version(self, version: Version) -> None:
+        self.preview.show_html(version.code)
+        self.state_label.setText(f"Previewing a version from {version.created_at[11:16]} — "
+                                 "Restore to work from it")
+
+    def _on_restored(self, version: Version) -> None:
+        self.controller.set_base(version.code)
+        self.prompt.clear_quietly()
+        self.history.mark_current(version.id)
+        self.session.text_changed("", version.code)
+        self.state_label.setText(f"Restored: {version.instruction}")
+
+    def previous_version(self) -> None:
+        if not self.session.undo():
+            self.state_label.setText("This is the first version")
+
+    def next_version(self) -> None:
+        if not self.session.redo():
+            self.state_label.setText("Nothing to redo")
+
+    def new_project(self) -> None:
+        self.store.call(lambda s: s.create_project(UNTITLED).id, self.session.open)
+
+    def show_projects(self) -> None:
+        dialog = ProjectsDialog(self.store, self)
+        dialog.project_chosen.connect(self.session.open)
+        dialog.project_deleted.connect(self._project_deleted)
+        dialog.open()
+
+    def _project_deleted(self, project_id: int) -> None:
+        if self.session.project is not None and self.session.project.id == project_id:
+            self.session.open()  # the newest remaining project, or a new one
+
+    def show_usage(self) -> None:
+        UsageDialog(self.store, self).open()
+
+    def show_notice(self, message: str, error: bool = True) -> None:
+        if not message:
             self.banner.hide()
+            return
+        self.banner.setStyleSheet(ERROR_STYLE if error else INFO_STYLE)
+        self.banner.setText(message)
+        self.banner.show()
 
     def _show_metrics(self, result: GenerationResult) -> None:
         if not (result.ok or result.error):
@@ -242,14 +374,6 @@ class MainWindow(QMainWindow):
 
     # -- files -------------------------------------------------------------------------------
 
-    def new_app(self) -> None:
-        self.controller.cancel_and_restore()
-        self.prompt.clear_quietly()
-        self.controller.code_edited_by_hand("")
-        self.editor.set_code_quietly("")
-        self.preview.show_html(WELCOME_PAGE)
-        self.setWindowTitle("Keystroke")
-
     def open_html(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open an HTML file", str(Path.home()),
                                               "HTML (*.html *.htm);;All files (*)")
@@ -258,11 +382,9 @@ class MainWindow(QMainWindow):
                       self._opened, self.show_notice)
 
     def _opened(self, code: str) -> None:
-        self.controller.cancel_and_restore()
         self.prompt.clear_quietly()
-        self.editor.set_code_quietly(code)
-        self.controller.code_edited_by_hand(code)
-        self.preview.show_html(code)
+        self.controller.set_base(code)
+        self.session.text_changed("", code)
 
     def save_html(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save the app as HTML",
@@ -292,6 +414,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.controller.shutdown()
+        self._autosave()
+        self.session.close()  # writes what is pending, then marks a clean exit
         provider = self.controller.provider
         if provider is not None:
             provider.close()

@@ -27,9 +27,13 @@ class PromptBox(QPlainTextEdit):
         self.textChanged.connect(self._on_text_changed)
 
     def clear_quietly(self) -> None:
+        self.set_text_quietly("")
+
+    def set_text_quietly(self, text: str) -> None:
+        """Change the text without starting a generation (a restored draft, a commit)."""
         self._quiet = True
         try:
-            self.clear()
+            self.setPlainText(text)
         finally:
             self._quiet = False
 

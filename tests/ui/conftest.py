@@ -25,6 +25,7 @@ def window(qtbot, provider):
     win = MainWindow(Settings(debounce_ms=200), provider=provider)
     win.show()
     qtbot.waitExposed(win)
+    qtbot.waitUntil(lambda: not win.prompt.isReadOnly(), timeout=5000)
     yield win
     close_and_delete(win)
 
