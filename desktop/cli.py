@@ -11,6 +11,7 @@ from pathlib import Path
 from desktop.core.model_files import ModelFileError
 from desktop.core.providers.base import ProviderError
 from desktop.core.settings import Settings
+from desktop.core.store import StoreError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,6 +32,15 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--max-tokens", type=int, default=None)
     gen.add_argument("-o", "--output", type=Path, help="write the code here instead of stdout")
     gen.add_argument("--json", action="store_true", help="print one JSON summary at the end")
+    gen.add_argument("--project", default="",
+                     help="record into this project (default: one named from the instruction)")
+
+    hist = sub.add_parser("history", help="list a project's versions with tokens and cost")
+    hist.add_argument("--project", default="", help="default: the last project used")
+    hist.add_argument("--json", action="store_true")
+
+    usage = sub.add_parser("usage", help="tokens and cost by provider and model")
+    usage.add_argument("--json", action="store_true")
 
     check = sub.add_parser("check", help="load a page headless and report its errors")
     check.add_argument("target", help="an HTML file or a URL")
@@ -57,11 +67,15 @@ def main(argv: list[str] | None = None) -> int:
             return run_generate(args, model)
         if args.command == "check":
             return _check(args)
+        if args.command in ("history", "usage"):
+            from desktop.cli_history import run_history, run_usage
+
+            return run_history(args) if args.command == "history" else run_usage(args)
         if args.command == "snapshot":
             from desktop.ui.snapshot import take_snapshot
 
             return take_snapshot(args.file, args.prompt, model, args.output)
-    except (ModelFileError, ProviderError, OSError) as exc:
+    except (ModelFileError, ProviderError, StoreError, OSError) as exc:
         print(f"keystroke: {exc}", file=sys.stderr)
         return 1
     return _gui(model)

@@ -8,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 
+from desktop.cli_history import record_generation
 from desktop.core.generation import CodeProgress, GenerationRequest, GenerationResult, generate
 from desktop.core.local_model import open_local_provider
 from desktop.core.settings import Settings
@@ -58,6 +59,7 @@ def run_generate(args: argparse.Namespace, model: str) -> int:
                   "repaired); use -o FILE to get the exact page.", file=sys.stderr)
     if args.output is not None and result.code is not None:
         _write_atomically(args.output, result.code)
+    project = record_generation(args.instruction, result, args.project) if result.ok else None
     if result.message:
         print(f"keystroke: {result.message}", file=sys.stderr)
     if args.json:
@@ -69,6 +71,7 @@ def run_generate(args: argparse.Namespace, model: str) -> int:
             "output_path": str(args.output) if args.output and result.code else None,
             "code": result.code if args.output is None else None,
             "error": result.message or None,
+            "project": project,
         }, indent=2))
     return 0 if result.ok else 1
 

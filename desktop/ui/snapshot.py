@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -25,7 +27,9 @@ def take_snapshot(file: Path | None, prompt: str | None, model: str, output: Pat
     from desktop.ui.main_window import MainWindow
 
     settings = Settings.load()
-    window = MainWindow(settings, model_override=model, autoload=bool(prompt))
+    scratch = Path(tempfile.mkdtemp(prefix="keystroke-snapshot-"))  # not the user's history
+    window = MainWindow(settings, model_override=model, autoload=bool(prompt),
+                        store_path=scratch / "snapshot.db")
     window.resize(1400, 860)
     window.show()
     if file is not None:
@@ -49,6 +53,7 @@ def take_snapshot(file: Path | None, prompt: str | None, model: str, output: Pat
     output.parent.mkdir(parents=True, exist_ok=True)
     ok = window.grab().save(str(output))
     window.close()
+    shutil.rmtree(scratch, ignore_errors=True)
     if not ok:
         print(f"keystroke: could not write {output}", file=sys.stderr)
         return 1

@@ -25,12 +25,12 @@ class BackgroundJob(QObject):
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._work = work
-        # Once its result is delivered the job is done; don't let finished jobs pile up
-        # as children of a long-lived parent.
-        self.succeeded.connect(self.deleteLater)
-        self.failed.connect(self.deleteLater)
 
     def start(self, pool: QThreadPool | None = None) -> None:
+        # Connected last, so the job is deleted only after every other slot has had its
+        # result; finished jobs then do not pile up as children of a long-lived parent.
+        self.succeeded.connect(self.deleteLater)
+        self.failed.connect(self.deleteLater)
         (pool or QThreadPool.globalInstance()).start(self._run)
 
     def _run(self) -> None:

@@ -73,6 +73,13 @@ def test_generate_writes_the_page_and_reports_json(keystroke_home, tmp_path):
     assert report["output_path"] == str(out)
     assert out.read_text().rstrip().endswith("</html>")
     assert "Preparing the local model" in result.stderr  # first run in a fresh home
+    # The CLI and the window share one history.
+    assert report["project"] == "page-heading-says-hello"
+    history = json.loads(keystroke("history", "--json", home=keystroke_home).stdout)
+    assert history["project"] == "page-heading-says-hello"
+    assert history["versions"][0]["tokens_out"] == report["tokens_out"]
+    usage = json.loads(keystroke("usage", "--json", home=keystroke_home).stdout)
+    assert usage[0]["provider"] == "local" and usage[0]["cost_usd"] == 0
 
 
 def test_generate_with_a_broken_model_names_the_fix(keystroke_home, tmp_path):
@@ -82,3 +89,25 @@ def test_generate_with_a_broken_model_names_the_fix(keystroke_home, tmp_path):
     assert result.returncode == 1
     assert "not a GGUF" in result.stderr and "Fix:" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_history_and_usage_read_what_was_recorded(keystroke_home):
+    from desktop.core import history
+    from desktop.core.generation import GenerationResult
+    from desktop.core.store import Store
+
+    store = Store()
+    project = store.create_project("tip-calculator")
+    for n, provider in enumerate(["local", "anthropic"]):
+        result = GenerationResult(f"<p>{n}</p>", "reply", provider, "claude-sonnet-4-5"
+                                  if provider == "anthropic" else "qwen", "stop",
+                                  tokens_in=1000, tokens_out=500, total_ms=1500.0)
+        history.commit(store, project.id, f"change {n}", result, None)
+    store.close()
+    shown = keystroke("history", "--project", "tip-calculator", home=keystroke_home)
+    assert shown.returncode == 0
+    assert "tip-calculator: 2 versions" in shown.stdout and "change 1" in shown.stdout
+    usage = keystroke("usage", home=keystroke_home)
+    assert "anthropic" in usage.stdout and "total cost $0.0105" in usage.stdout
+    missing = keystroke("history", "--project", "nope", home=keystroke_home)
+    assert missing.returncode == 1 and "no project named 'nope'" in missing.stderr

@@ -1,0 +1,154 @@
+"""Nothing is ever lost: versions, thumbnails, restore, fork, undo, autosave, projects and
+usage, through the real window and the real database."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Qt
+
+from desktop.core.store import Store
+from desktop.ui.projects_dialog import ProjectsDialog
+from desktop.ui.usage_dialog import UsageDialog
+from tests.fakes.scripted_provider import page_for
+from tests.ui.conftest import press
+
+
+def commit(qtbot, window, instruction: str) -> None:
+    count = window.history.list.count()
+    window.prompt.setPlainText(instruction)
+    qtbot.waitUntil(lambda: window.controller._draft is not None, timeout=10000)
+    press(qtbot, window.prompt, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.history.list.count() == count + 1, timeout=5000)
+
+
+def stored(query: str, *args):
+    store = Store()
+    try:
+        return store.db.execute(query, args).fetchall()
+    finally:
+        store.close()
+
+
+def test_every_commit_is_a_version_with_a_thumbnail(qtbot, window):
+    commit(qtbot, window, "a counter")
+    commit(qtbot, window, "make it blue")
+    assert [window.history.list.item(i).text().split("\n")[0] for i in range(2)] == [
+        "make it blue", "a counter"]
+    qtbot.waitUntil(lambda: len(stored("SELECT id FROM versions WHERE thumbnail IS NOT NULL"))
+                    == 2, timeout=5000)
+    rows = stored("SELECT instruction, parent_id, code FROM versions ORDER BY id")
+    assert rows[0]["parent_id"] is None and rows[1]["parent_id"] is not None
+    assert rows[1]["code"] == page_for("make it blue")
+    png = stored("SELECT thumbnail FROM versions LIMIT 1")[0][0]
+    assert bytes(png[:8]) == b"\x89PNG\r\n\x1a\n"
+    assert window.windowTitle() == "Keystroke — counter"  # named from the first instruction
+
+
+def test_selecting_previews_and_restore_makes_it_the_base(qtbot, window, preview, provider):
+    commit(qtbot, window, "version one")
+    commit(qtbot, window, "version two")
+    window.history.list.setCurrentRow(1)  # the older one
+    preview.wait_for_text("Generated for: version one")
+    assert window.controller.base_code == page_for("version two")  # only a preview
+    window.history.restore_button.click()
+    assert window.controller.base_code == page_for("version one")
+    assert window.editor.toPlainText() == page_for("version one")
+    commit(qtbot, window, "version three")
+    assert page_for("version one").strip() in provider.requests[-1].messages[-1].content
+    rows = stored("SELECT id, instruction, parent_id FROM versions ORDER BY id")
+    assert rows[2]["parent_id"] == rows[0]["id"], "a restore branches the tree"
+
+
+def test_undo_and_redo_step_through_versions(qtbot, window, preview):
+    commit(qtbot, window, "step one")
+    commit(qtbot, window, "step two")
+    window.previous_version()
+    assert window.controller.base_code == page_for("step one")
+    preview.wait_for_text("Generated for: step one")
+    window.next_version()
+    assert window.controller.base_code == page_for("step two")
+    window.previous_version()
+    window.previous_version()  # nothing before the first version
+    assert "first version" in window.state_label.text()
+
+
+def test_fork_starts_a_new_project_from_a_version(qtbot, window):
+    commit(qtbot, window, "original app")
+    window.history.list.setCurrentRow(0)
+    window.history.fork_button.click()
+    qtbot.waitUntil(lambda: "(fork)" in window.windowTitle(), timeout=5000)
+    assert window.history.list.count() == 1
+    assert window.controller.base_code == page_for("original app")
+    assert len(stored("SELECT id FROM projects")) == 2
+
+
+def test_unsaved_text_is_autosaved_within_a_second(qtbot, window):
+    window.editor.setPlainText("<h1>typed by hand</h1>")
+    typed_at = time.monotonic()
+    saved = lambda: [r[0] for r in stored("SELECT code FROM drafts")]  # noqa: E731
+    qtbot.waitUntil(lambda: saved() == ["<h1>typed by hand</h1>"], timeout=3000)
+    assert time.monotonic() - typed_at < 1.2
+
+
+def test_the_tenth_turn_offers_a_fresh_thread(qtbot, window):
+    for turn in range(9):
+        commit(qtbot, window, f"change {turn}")
+    assert not window.thread_bar.isVisible()
+    commit(qtbot, window, "change 9")
+    qtbot.waitUntil(window.thread_bar.isVisible, timeout=5000)
+    window.thread_bar.findChild(type(window.history.fork_button)).click()
+    qtbot.waitUntil(lambda: not window.thread_bar.isVisible(), timeout=5000)
+    assert len(stored("SELECT id FROM threads")) == 2
+
+
+def test_projects_can_be_searched_renamed_and_deleted(qtbot, window, monkeypatch):
+    commit(qtbot, window, "a pomodoro timer")
+    window.new_project()
+    qtbot.waitUntil(lambda: window.history.list.count() == 0, timeout=5000)
+    commit(qtbot, window, "a tip calculator")
+    dialog = ProjectsDialog(window.store, window)
+    qtbot.waitUntil(lambda: dialog.list.count() == 2, timeout=5000)
+    dialog.search.setText("pomodoro")
+    qtbot.waitUntil(lambda: dialog.list.count() == 1, timeout=5000)
+    assert dialog.list.item(0).text().startswith("pomodoro-timer")
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("focus", True))
+    dialog._rename()
+    qtbot.waitUntil(lambda: len(stored("SELECT id FROM projects WHERE name = 'focus'")) == 1,
+                    timeout=5000)
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.No)
+    dialog.search.setText("")
+    qtbot.waitUntil(lambda: dialog.list.count() == 2, timeout=5000)
+    dialog._delete()  # answered No: nothing happens
+    qtbot.wait(200)
+    assert len(stored("SELECT id FROM projects")) == 2
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Yes)
+    dialog._delete()
+    qtbot.waitUntil(lambda: len(stored("SELECT id FROM projects")) == 1, timeout=5000)
+    dialog.close()
+
+
+def test_usage_view_plots_what_generations_cost(qtbot, window):
+    commit(qtbot, window, "a chart")
+    dialog = UsageDialog(window.store, window)
+    qtbot.waitUntil(lambda: dialog.tabs.count() == 5, timeout=5000)
+    by_model = dialog.tabs.widget(3)
+    assert by_model.item(0, 0).text() == "scripted"
+    assert int(by_model.item(0, 2).text()) == 2  # the draft and the commit
+    assert by_model.item(0, 6).text() == "0.0000"
+    dialog.close()
+
+
+def test_no_api_key_reaches_the_database(qtbot, window, monkeypatch, keystroke_home):
+    secret = "sk-ant-api03-THIS-IS-A-SECRET-KEY"
+    monkeypatch.setenv("ANTHROPIC_API_KEY", secret)
+    monkeypatch.setenv("CEREBRAS_API_KEY", secret)
+    commit(qtbot, window, "a login form")
+    window.close()
+    for path in keystroke_home.rglob("*"):
+        if path.is_file():
+            assert secret.encode() not in path.read_bytes(), path
