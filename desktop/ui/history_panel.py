@@ -21,7 +21,8 @@ from desktop.core.store.database import Version
 THUMB = QSize(112, 70)
 
 
-def _when(stamp: str) -> str:
+def when(stamp: str) -> str:
+    """A stored UTC time as the user reads it: local time, the date only if not today."""
     try:
         moment = datetime.fromisoformat(stamp).astimezone()
     except ValueError:
@@ -99,7 +100,7 @@ class HistoryPanel(QWidget):
 
     def _item(self, version: Version, png: bytes | None) -> QListWidgetItem:
         item = QListWidgetItem(f"{version.instruction}\n{version.model or version.provider}"
-                               f" · {_when(version.created_at)}")
+                               f" · {when(version.created_at)}")
         item.setData(Qt.ItemDataRole.UserRole, version.id)
         item.setToolTip(version.instruction)
         if png:

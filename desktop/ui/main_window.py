@@ -172,7 +172,7 @@ class MainWindow(QMainWindow):
         s.restored.connect(self._on_restored)
         s.renamed.connect(lambda name: self.setWindowTitle(f"Keystroke — {name}"))
         s.long_thread.connect(self.thread_bar.setVisible)
-        self.store.failed.connect(self.show_notice)
+        self.store.failed.connect(self._store_failed)
         self.thread_bar.fresh_requested.connect(s.fresh_thread)
         h = self.history
         h.version_selected.connect(self._preview_version)
@@ -283,6 +283,11 @@ class MainWindow(QMainWindow):
         self.prompt.setFocus()
         if session.recovered:
             self.show_notice(session.recovered, error=False)
+
+    def _store_failed(self, message: str) -> None:
+        """Saving failed: say so, and keep the window usable (what is on screen stays)."""
+        self.show_notice(message)
+        self.prompt.setReadOnly(False)
 
     def _on_version_added(self, version: Version) -> None:
         self.history.add_version(version)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.store.database import Project
+from desktop.ui.history_panel import when
 from desktop.ui.store_service import StoreService
 
 
@@ -62,8 +63,7 @@ class ProjectsDialog(QDialog):
     def _show(self, projects: list[Project]) -> None:
         self.list.clear()
         for project in projects:
-            item = QListWidgetItem(f"{project.name}    ·  changed {project.updated_at[:16]}"
-                                   .replace("T", " "))
+            item = QListWidgetItem(f"{project.name}    ·  changed {when(project.updated_at)}")
             item.setData(Qt.ItemDataRole.UserRole, project)
             self.list.addItem(item)
         if projects:

@@ -46,6 +46,7 @@ def stacked_chart(title: str, days: list[str], series: dict[str, list[float]],
     x.append(days or ["no data yet"])
     y = QValueAxis()
     y.setTitleText(unit)
+    y.setLabelFormat("%.2f" if unit == "US$" else "%.0f")
     top = max((sum(column) for column in zip(*series.values(), strict=True)), default=0)
     y.setRange(0, max(top * 1.1, 1))
     chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
