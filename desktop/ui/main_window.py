@@ -24,7 +24,7 @@ from desktop.core.settings import Settings
 from desktop.core.store.database import Version
 from desktop.ui.code_editor import CodeEditor
 from desktop.ui.generation_controller import GenerationController
-from desktop.ui.history_panel import HistoryPanel
+from desktop.ui.history_panel import HistoryPanel, when
 from desktop.ui.preview import PreviewView
 from desktop.ui.project_session import ProjectSession
 from desktop.ui.projects_dialog import ProjectsDialog
@@ -311,7 +311,7 @@ class MainWindow(QMainWindow):
 
     def _preview_version(self, version: Version) -> None:
         self.preview.show_html(version.code)
-        self.state_label.setText(f"Previewing a version from {version.created_at[11:16]} — "
+        self.state_label.setText(f"Previewing the version from {when(version.created_at)} — "
                                  "Restore to work from it")
 
     def _on_restored(self, version: Version) -> None:

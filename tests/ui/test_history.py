@@ -152,3 +152,29 @@ def test_no_api_key_reaches_the_database(qtbot, window, monkeypatch, keystroke_h
     for path in keystroke_home.rglob("*"):
         if path.is_file():
             assert secret.encode() not in path.read_bytes(), path
+
+
+def test_a_locked_database_is_reported_and_the_window_still_works(qtbot, keystroke_home,
+                                                                   provider):
+    import sqlite3
+
+    from desktop.core.settings import Settings
+    from desktop.ui.main_window import MainWindow
+    from tests.ui.conftest import close_and_delete
+
+    Store().close()  # the database exists…
+    holder = sqlite3.connect(keystroke_home / "keystroke.db", isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # …and another program holds it
+    win = MainWindow(Settings(debounce_ms=100), provider=provider)
+    win.show()
+    try:
+        qtbot.waitUntil(win.banner.isVisible, timeout=15000)
+        assert "locked" in win.banner.text() and "Fix:" in win.banner.text()
+        assert not win.prompt.isReadOnly()
+        win.prompt.setPlainText("still works")
+        qtbot.waitUntil(lambda: win.editor.toPlainText() == page_for("still works"),
+                        timeout=10000)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        close_and_delete(win)
