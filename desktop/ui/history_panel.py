@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -19,6 +19,18 @@ from PySide6.QtWidgets import (
 from desktop.core.store.database import Version
 
 THUMB = QSize(112, 70)
+THUMB_SOURCE = QSize(224, 140)  # stored at twice the size shown, for sharp high-DPI icons
+
+
+def thumbnail_png(widget: QWidget) -> bytes:
+    """A small PNG picture of what the widget shows now."""
+    image = widget.grab().scaled(THUMB_SOURCE, Qt.AspectRatioMode.KeepAspectRatio,
+                                 Qt.TransformationMode.SmoothTransformation)
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QBuffer.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    return bytes(data.data())
 
 
 def when(stamp: str) -> str:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QSize, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
-    QProgressBar,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -24,11 +23,12 @@ from desktop.core.settings import Settings
 from desktop.core.store.database import Version
 from desktop.ui.code_editor import CodeEditor
 from desktop.ui.generation_controller import GenerationController
-from desktop.ui.history_panel import HistoryPanel, when
+from desktop.ui.history_panel import HistoryPanel, thumbnail_png, when
 from desktop.ui.preview import PreviewView
 from desktop.ui.project_session import ProjectSession
 from desktop.ui.projects_dialog import ProjectsDialog
 from desktop.ui.prompt_box import PromptBox
+from desktop.ui.status_bar import StatusBar
 from desktop.ui.store_service import StoreService
 from desktop.ui.thread_reminder import ThreadReminder
 from desktop.ui.usage_dialog import UsageDialog
@@ -36,7 +36,6 @@ from desktop.ui.workers import BackgroundJob
 
 HAND_EDIT_DELAY_MS = 150
 THUMBNAIL_DELAY_MS = 500  # let the committed page paint before taking its picture
-THUMB_SIZE = QSize(224, 140)
 ERROR_STYLE = ("background:#fdecea;color:#8a1f11;padding:8px;border:1px solid #f5c2bd;"
                "border-radius:4px")
 INFO_STYLE = ("background:#e8f1fd;color:#0b3c7a;padding:8px;border:1px solid #b9d3f5;"
@@ -63,8 +62,6 @@ class MainWindow(QMainWindow):
         self.store = StoreService(store_path, self)
         self.session = ProjectSession(self.store, self)
         self._jobs: set[BackgroundJob] = set()
-        self._metrics: list[str] = []
-        self._latency = ""
         self._build_widgets()
         self._build_menus()
         self._connect()
@@ -106,17 +103,11 @@ class MainWindow(QMainWindow):
         layout.addWidget(split, 1)
         self.setCentralWidget(central)
 
-        self.model_label = QLabel("No model")
-        self.state_label = QLabel("Starting…")
-        self.metrics_label = QLabel("")
-        self.progress = QProgressBar()
-        self.progress.setMaximumWidth(220)
-        self.progress.hide()
-        bar = self.statusBar()
-        bar.addWidget(self.model_label)
-        bar.addWidget(self.state_label, 1)
-        bar.addPermanentWidget(self.progress)
-        bar.addPermanentWidget(self.metrics_label)
+        self.status = StatusBar()
+        self.setStatusBar(self.status)
+        self.model_label = self.status.model_label
+        self.state_label = self.status.state_label
+        self.metrics_label = self.status.metrics_label
         self._thumbnail_timer = QTimer(self, singleShot=True, interval=THUMBNAIL_DELAY_MS)
         self._thumbnail_timer.timeout.connect(self._take_thumbnail)
         self._thumbnail_for: int | None = None
@@ -160,10 +151,9 @@ class MainWindow(QMainWindow):
         c.code_shown.connect(self._show_code)
         c.state_changed.connect(self.state_label.setText)
         c.notice.connect(self.show_notice)
-        c.result_ready.connect(self._show_metrics)
-        c.latency_measured.connect(self._show_latency)
+        c.result_ready.connect(self._on_result)
+        c.latency_measured.connect(self.status.show_latency)
         c.committed.connect(self._on_committed)
-        c.result_ready.connect(self._record_draft)
         self.prompt.instruction_changed.connect(self._autosave)
         self.editor.edited_by_user.connect(self._autosave)
         s = self.session
@@ -186,9 +176,7 @@ class MainWindow(QMainWindow):
         old = self.controller.provider
         self.controller.set_provider(None)
         self.model_label.setText("Local model")
-        self.state_label.setText("Preparing the local model…")
-        self.progress.setRange(0, 0)
-        self.progress.show()
+        self.status.busy("Preparing the local model…")
         settings, override = self.settings, self.model_override
 
         def work(emit):
@@ -203,26 +191,21 @@ class MainWindow(QMainWindow):
 
     def _model_progress(self, update) -> None:
         if isinstance(update, str):
-            self.state_label.setText(update)
-            self.progress.setRange(0, 0)
+            self.status.busy(update)
             return
         done, total = update
-        self.progress.setRange(0, 1000)
-        self.progress.setValue(int(1000 * done / max(total, 1)))
-        self.state_label.setText(f"Preparing the local model (first run only): "
-                                 f"{done / 1e6:,.0f} of {total / 1e6:,.0f} MB")
+        self.status.busy(f"Preparing the local model (first run only): {done / 1e6:,.0f} of "
+                         f"{total / 1e6:,.0f} MB", done, total)
 
     def _provider_ready(self, provider: Provider) -> None:
-        self.progress.hide()
         self.banner.hide()
         self.model_label.setText(f"Model: {provider.model_name}")
-        self.state_label.setText("Ready — type what you want")
+        self.status.idle("Ready — type what you want")
         self.controller.set_provider(provider)
 
     def _model_failed(self, message: str) -> None:
-        self.progress.hide()
         self.model_label.setText("No model")
-        self.state_label.setText("The local model could not start")
+        self.status.idle("The local model could not start")
         self.show_notice(message)
 
     def choose_gguf(self) -> None:
@@ -258,7 +241,10 @@ class MainWindow(QMainWindow):
         self.session.commit(instruction, result, base)
         self.session.text_changed("", result.code or "")
 
-    def _record_draft(self, result: GenerationResult) -> None:
+    def _on_result(self, result: GenerationResult) -> None:
+        self.status.show_result(result)
+        if result.ok and not result.message:
+            self.banner.hide()
         if not result.from_cache and result.finish_reason != "cancelled":
             self.session.record_draft(self.prompt.toPlainText().strip(), result)
 
@@ -298,13 +284,7 @@ class MainWindow(QMainWindow):
         """A small picture of the preview as it is now, for the history panel."""
         if self._thumbnail_for is None:
             return
-        image = self.preview.grab().scaled(THUMB_SIZE, Qt.AspectRatioMode.KeepAspectRatio,
-                                           Qt.TransformationMode.SmoothTransformation)
-        data = QByteArray()
-        buffer = QBuffer(data)
-        buffer.open(QBuffer.OpenModeFlag.WriteOnly)
-        image.save(buffer, "PNG")
-        png = bytes(data.data())
+        png = thumbnail_png(self.preview)
         self.history.set_thumbnail(self._thumbnail_for, png)
         self.session.save_thumbnail(self._thumbnail_for, png)
         self._thumbnail_for = None
@@ -352,30 +332,6 @@ class MainWindow(QMainWindow):
         self.banner.setStyleSheet(ERROR_STYLE if error else INFO_STYLE)
         self.banner.setText(message)
         self.banner.show()
-
-    def _show_metrics(self, result: GenerationResult) -> None:
-        if not (result.ok or result.error):
-            return
-        if result.ok and not result.message:
-            self.banner.hide()
-        self._metrics = []
-        if result.from_cache:
-            self._metrics.append("from cache: no model call")
-        parts = self._metrics
-        if result.ttft_ms is not None and not result.from_cache:
-            parts.append(f"first token {result.ttft_ms:,.0f} ms")
-        if result.tokens_per_second and not result.from_cache:
-            parts.append(f"{result.tokens_per_second:.0f} tok/s")
-        if not result.from_cache:
-            parts.append(f"{result.tokens_out} tokens")
-        self._render_metrics()
-
-    def _show_latency(self, ms: float) -> None:
-        self._latency = f"key→preview {ms:,.0f} ms"
-        self._render_metrics()
-
-    def _render_metrics(self) -> None:
-        self.metrics_label.setText(" · ".join([*self._metrics, self._latency]).strip(" ·"))
 
     # -- files -------------------------------------------------------------------------------
 
