@@ -104,7 +104,8 @@ class HistoryPanel(QWidget):
             font = item.font()
             font.setBold(item.data(Qt.ItemDataRole.UserRole) == version_id)
             item.setFont(font)
-        self.title.setText(f"<b>History</b> · {len(self._versions)} versions")
+        count = len(self._versions)
+        self.title.setText(f"<b>History</b> · {count} version{'' if count == 1 else 's'}")
 
     def selected(self) -> Version | None:
         item = self.list.currentItem()
