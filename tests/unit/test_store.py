@@ -181,3 +181,16 @@ def test_names_from_instructions_are_valid_val_names():
     assert history.name_from_instruction("3D dice!") == "app-3d-dice"
     long = history.name_from_instruction("word " * 40)
     assert len(long) <= 48 and long[0].isalpha()
+
+
+def test_disk_problems_and_bugs_get_different_messages(tmp_path):
+    from desktop.core.store.database import classify
+
+    path = tmp_path / "k.db"
+    full = classify(sqlite3.OperationalError("database or disk is full"), path)
+    readonly = classify(sqlite3.OperationalError("attempt to write a readonly database"), path)
+    bug = classify(sqlite3.IntegrityError("NOT NULL constraint failed: versions.code"), path)
+    assert full.kind == readonly.kind == "disk" and bug.kind == "bug"
+    assert "disk" in str(full) and "free some space" in str(full)
+    assert "read-only" in str(readonly) and "KEYSTROKE_HOME" in str(readonly)
+    assert "bug in Keystroke" in str(bug) and str(path) in str(bug)
