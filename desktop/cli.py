@@ -30,6 +30,8 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--provider", default="local", choices=["local"])
     gen.add_argument("--model", dest="sub_model", default="", metavar="PATH_OR_ID")
     gen.add_argument("--max-tokens", type=int, default=None)
+    gen.add_argument("--edit-format", choices=["whole", "search-replace", "unified-diff"],
+                     help="how to ask for changes to --base (default: the setting)")
     gen.add_argument("-o", "--output", type=Path, help="write the code here instead of stdout")
     gen.add_argument("--json", action="store_true", help="print one JSON summary at the end")
     gen.add_argument("--project", default="",

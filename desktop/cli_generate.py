@@ -30,7 +30,8 @@ def run_generate(args: argparse.Namespace, model: str) -> int:
     provider = open_local_provider(settings, model, progress=terminal_progress, warm=False,
                                    status=lambda text: print(text, file=sys.stderr))
     request = GenerationRequest(args.instruction, base,
-                                args.max_tokens or settings.max_tokens, settings.temperature)
+                                args.max_tokens or settings.max_tokens, settings.temperature,
+                                args.edit_format or settings.edit_format)
     stream_to_stdout = args.output is None and not args.json
     printed = ""
     result: GenerationResult | None = None

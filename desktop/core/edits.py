@@ -11,6 +11,7 @@ instead of guessing. If any block fails, the edit as a whole fails and the origi
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -109,15 +110,28 @@ def _locate(lines: list[str], old: list[str]) -> _Found | str:
     return "its text is not in the file"
 
 
+def _indent(line: str) -> str:
+    return line[: len(line) - len(line.lstrip())]
+
+
 def _reindent(new: list[str], old: list[str], file_old: list[str]) -> list[str]:
-    """Shift the replacement by the indentation the model got wrong."""
-    model = next((line for line in old if line.strip()), "")
-    real = next((line for line in file_old if line.strip()), "")
-    wrong, right = model[: len(model) - len(model.lstrip())], real[: len(real) - len(real.lstrip())]
-    if wrong == right:
-        return new
-    return [right + line[len(wrong):] if line.startswith(wrong) and line.strip() else line
-            for line in new]
+    """The replacement with the file's indentation where the model got it wrong: unchanged
+    lines are the file's own, and each new line takes the indentation of the line it
+    replaces (or follows), plus whatever extra depth the model gave it."""
+    out: list[str] = []
+    matcher = difflib.SequenceMatcher(a=[line.strip() for line in old],
+                                      b=[line.strip() for line in new], autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            out.extend(file_old[i1:i2])
+            continue
+        for k in range(j1, j2):
+            ref = min(i1 + k - j1, i2 - 1) if tag == "replace" else max(i1 - 1, 0)
+            base = _indent(file_old[ref])
+            extra = len(_indent(new[k])) - len(_indent(old[ref]))
+            indent = base + " " * extra if extra >= 0 else base[: max(0, len(base) + extra)]
+            out.append(indent + new[k].strip() if new[k].strip() else "")
+    return out
 
 
 def _replace(lines: list[str], found: _Found, old: list[str], new: list[str]) -> list[str]:

@@ -11,8 +11,9 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
+from desktop.core.edits import apply_edit, looks_like_edit
 from desktop.core.extract import extract_code, partial_page, raw_code
 from desktop.core.prompts import build_messages
 from desktop.core.providers.base import ChatRequest, Done, Error, Provider, TextDelta, Usage
@@ -24,6 +25,7 @@ class GenerationRequest:
     base_code: str = ""
     max_tokens: int = 2048
     temperature: float = 0.2
+    edit_format: str = "whole"  # how to ask for changes to base_code (see edits.py)
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class GenerationResult:
     ttft_ms: float | None = None
     total_ms: float = 0.0
     from_cache: bool = False
+    note: str = ""  # something that happened on the way, e.g. an edit that fell back
 
     @property
     def ok(self) -> bool:
@@ -69,55 +72,94 @@ class GenerationResult:
         if self.finish_reason == "cancelled":
             return "Cancelled."
         if self.code is None:
-            return "The model's reply had no code, so the previous preview is kept."
+            return (self.note or "The model's reply had no code.") + \
+                " The previous preview is kept."
         if self.finish_reason == "length":
             return "The model hit the token limit; the page was completed where it stopped."
-        return ""
+        return self.note
 
 
 GenerationEvent = CodeProgress | GenerationResult
 
 
-def generate(provider: Provider, request: GenerationRequest,
-             cancel: threading.Event | None = None) -> Iterator[GenerationEvent]:
-    """Stream CodeProgress events while the page grows, then one GenerationResult."""
-    chat = ChatRequest(build_messages(request.instruction, request.base_code),
-                       max_tokens=request.max_tokens, temperature=request.temperature,
-                       cancel=cancel or threading.Event())
-    started = time.perf_counter()
+@dataclass
+class _Reply:
+    text: str = ""
+    usage: Usage = field(default_factory=lambda: Usage(0, 0))
+    finish: str = "error"
+    error: str | None = None
     ttft_ms: float | None = None
+    deltas: int = 0
+
+
+def _stream_reply(provider: Provider, chat: ChatRequest, started: float,
+                  reply: _Reply) -> Iterator[CodeProgress]:
+    """Run one model call into `reply`, yielding the page as it grows. An edit (blocks or
+    a diff) is not a page, so it shows nothing until it has been applied."""
     parts: list[str] = []
-    usage = Usage(0, 0)
     last_page: str | None = None
-    finish, error = "error", None
     stream = provider.stream(chat)
     try:
         for event in stream:
             if isinstance(event, TextDelta):
-                if ttft_ms is None:
-                    ttft_ms = (time.perf_counter() - started) * 1000
+                if reply.ttft_ms is None:
+                    reply.ttft_ms = (time.perf_counter() - started) * 1000
                 parts.append(event.text)
-                reply = "".join(parts)
-                page = partial_page(reply)
+                text = "".join(parts)
+                page = None if looks_like_edit(text) else partial_page(text)
                 if page is not None and page != last_page:
                     last_page = page
-                    yield CodeProgress(page, raw_code(reply) or "", len(parts))
+                    yield CodeProgress(page, raw_code(text) or "", len(parts))
             elif isinstance(event, Usage):
-                usage = event
+                reply.usage = Usage(reply.usage.tokens_in + event.tokens_in,
+                                    reply.usage.tokens_out + event.tokens_out,
+                                    reply.usage.cached_tokens + event.cached_tokens)
             elif isinstance(event, Done):
-                finish = event.finish_reason
+                reply.finish = event.finish_reason
             elif isinstance(event, Error):
-                error = event.message
+                reply.error = event.message
     finally:
         stream.close()
-    reply = "".join(parts)
-    code = extract_code(reply) if finish != "cancelled" else None
+    reply.text = "".join(parts)
+    reply.deltas += len(parts)
+
+
+def generate(provider: Provider, request: GenerationRequest,
+             cancel: threading.Event | None = None) -> Iterator[GenerationEvent]:
+    """Stream CodeProgress events while the page grows, then one GenerationResult.
+
+    With base code, the reply may be an edit in the requested format; one that does not
+    apply cleanly changes nothing, and the model is asked once more for the whole file."""
+    cancel = cancel or threading.Event()
+    started = time.perf_counter()
+    fmt = request.edit_format if request.base_code.strip() else "whole"
+
+    def chat(edit_format: str) -> ChatRequest:
+        return ChatRequest(build_messages(request.instruction, request.base_code, edit_format),
+                           max_tokens=request.max_tokens, temperature=request.temperature,
+                           cancel=cancel)
+
+    reply = _Reply()
+    yield from _stream_reply(provider, chat(fmt), started, reply)
+    code, note = None, ""
+    if reply.finish != "cancelled" and reply.error is None:
+        if request.base_code.strip():
+            edit = apply_edit(request.base_code, reply.text)
+            code = edit.code
+            if edit.format in ("search-replace", "unified-diff") and not edit.ok:
+                note = edit.message + " Asked the model for the whole file instead."
+                first = reply.text
+                yield from _stream_reply(provider, chat("whole"), started, reply)
+                code = extract_code(reply.text) if reply.finish != "cancelled" else None
+                reply.text = first + "\n\n" + reply.text
+        else:
+            code = extract_code(reply.text)
     yield GenerationResult(
-        code=code, reply=reply, provider=provider.id, model=provider.model_name,
-        finish_reason=finish if error is None else "error", error=error,
-        tokens_in=usage.tokens_in, tokens_out=usage.tokens_out or len(parts),
-        cached_tokens=usage.cached_tokens, ttft_ms=ttft_ms,
-        total_ms=(time.perf_counter() - started) * 1000,
+        code=code, reply=reply.text, provider=provider.id, model=provider.model_name,
+        finish_reason=reply.finish if reply.error is None else "error", error=reply.error,
+        tokens_in=reply.usage.tokens_in, tokens_out=reply.usage.tokens_out or reply.deltas,
+        cached_tokens=reply.usage.cached_tokens, ttft_ms=reply.ttft_ms,
+        total_ms=(time.perf_counter() - started) * 1000, note=note,
     )
 
 

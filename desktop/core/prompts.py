@@ -18,11 +18,18 @@ def prompt_text(name: str) -> str:
     return (paths.resources_dir() / "prompts" / f"{name}.txt").read_text(encoding="utf-8")
 
 
-def build_messages(instruction: str, base_code: str) -> list[Message]:
+EDIT_TEMPLATES = {"whole": "user_edit", "search-replace": "user_edit_search_replace",
+                  "unified-diff": "user_edit_unified_diff"}
+
+
+def build_messages(instruction: str, base_code: str, edit_format: str = "whole"
+                   ) -> list[Message]:
+    """`edit_format` says how to ask for changes to base_code: "whole", "search-replace"
+    or "unified-diff" (see edits.py)."""
     system = Message("system", prompt_text("system_html").strip())
     if base_code.strip():
-        user = prompt_text("user_edit").strip().format(code=base_code.strip(),
-                                                       instruction=instruction.strip())
+        template = prompt_text(EDIT_TEMPLATES[edit_format]).strip()
+        user = template.format(code=base_code.strip(), instruction=instruction.strip())
     else:
         user = prompt_text("user_new").strip().format(instruction=instruction.strip())
     return [system, Message("user", user)]

@@ -15,6 +15,7 @@ from pathlib import Path
 from desktop.core import paths
 
 log = logging.getLogger(__name__)
+EDIT_FORMATS = ("whole", "search-replace", "unified-diff")
 
 
 def default_threads() -> int:
@@ -32,6 +33,14 @@ class Settings:
     max_tokens: int = 2048
     temperature: float = 0.2
     debounce_ms: int = 200
+    # How the local model is asked to change existing code: "whole" (measured best for the
+    # 0.5B model, see bench/edit_formats.py), "search-replace" or "unified-diff".
+    edit_format: str = "whole"
+
+    def __post_init__(self) -> None:
+        if self.edit_format not in EDIT_FORMATS:
+            log.warning("Unknown edit_format %r; using 'whole'", self.edit_format)
+            self.edit_format = "whole"
 
     @property
     def effective_threads(self) -> int:

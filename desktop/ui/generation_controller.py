@@ -181,7 +181,7 @@ class GenerationController(QObject):
         provider, request_id, cancel = self.provider, next(self._ids), threading.Event()
         assert provider is not None
         request = GenerationRequest(instruction, self.base_code, self.settings.max_tokens,
-                                    self.settings.temperature)
+                                    self.settings.temperature, self.settings.edit_format)
 
         def work(emit) -> GenerationResult | None:
             result = None

@@ -22,8 +22,7 @@ def page_for(instruction: str) -> str:
 
 def instruction_of(request: ChatRequest) -> str:
     user = request.messages[-1].content
-    match = re.search(r"(?:Write this app|reply with the complete updated file): (.*)$",
-                      user, re.S)
+    match = re.search(r"(?:The app|Change it as follows): (.*)$", user, re.S)
     return match.group(1).strip() if match else user
 
 

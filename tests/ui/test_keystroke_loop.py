@@ -144,7 +144,7 @@ def test_scripted_provider_is_not_a_shortcut():
 
     from desktop.core.providers.base import ChatRequest, Message
 
-    request = ChatRequest([Message("user", "Write this app: x")], cancel=threading.Event())
+    request = ChatRequest([Message("user", "The app: x")], cancel=threading.Event())
     stream = ScriptedProvider(chunks=5, delay_s=0).stream(request)
     next(stream)
     request.cancel.set()

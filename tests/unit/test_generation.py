@@ -61,3 +61,32 @@ def test_cache_keeps_only_good_results_and_evicts_the_oldest():
     for name in ("one", "two", "three"):
         cache.put(name, "", "m", GenerationResult("<p></p>", "", "p", "m", "stop"))
     assert cache.get("one", "", "m") is None and cache.get("three", "", "m") is not None
+
+
+BASE = "<!DOCTYPE html>\n<html><body>\n  <h1>Old title</h1>\n  <p>Body</p>\n</body></html>\n"
+
+
+def test_an_edit_reply_is_applied_to_the_base_code():
+    reply = ("<<<<<<< SEARCH\n  <h1>Old title</h1>\n=======\n  <h1>New title</h1>\n"
+             ">>>>>>> REPLACE")
+    provider = ScriptedProvider(reply=lambda _i: reply, delay_s=0)
+    events = list(generate(provider, GenerationRequest("rename", BASE,
+                                                       edit_format="search-replace")))
+    assert not [e for e in events[:-1] if isinstance(e, CodeProgress)], \
+        "half an edit is not a page: nothing is previewed until it applies"
+    assert events[-1].code == BASE.replace("Old title", "New title")
+    assert "SEARCH/REPLACE" in provider.requests[0].messages[-1].content
+
+
+def test_an_edit_that_does_not_apply_falls_back_to_the_whole_file():
+    replies = iter([
+        "<<<<<<< SEARCH\n  <h2>Not there</h2>\n=======\n  <h2>x</h2>\n>>>>>>> REPLACE",
+        f"```html\n{BASE.replace('Body', 'Whole file')}```",
+    ])
+    provider = ScriptedProvider(reply=lambda _i: next(replies), delay_s=0)
+    result = list(generate(provider, GenerationRequest("change", BASE,
+                                                       edit_format="search-replace")))[-1]
+    assert result.code == BASE.replace("Body", "Whole file")
+    assert "did not apply" in result.message and "whole file" in result.message
+    assert len(provider.requests) == 2
+    assert "complete updated HTML document" in provider.requests[1].messages[-1].content

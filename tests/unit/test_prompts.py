@@ -6,7 +6,7 @@ CODE = "<!DOCTYPE html><html><body><p id=count>0</p></body></html>"
 def test_system_prompt_forbids_placeholders_and_alert():
     system = build_messages("a timer", "")[0]
     assert system.role == "system"
-    assert "complete HTML document" in system.content
+    assert "complete HTML document" in build_messages("a timer", "")[-1].content
     assert "rest of the code unchanged" in system.content
     assert "alert()" in system.content
 
