@@ -2,11 +2,13 @@
 that should apply does, and none is ever applied wrongly."""
 
 import importlib.util
+import sys
 
 from tests.conftest import REPO
 
 spec = importlib.util.spec_from_file_location("edit_corpus", REPO / "bench" / "edit_corpus.py")
 edit_corpus = importlib.util.module_from_spec(spec)
+sys.modules["edit_corpus"] = edit_corpus  # dataclasses look their module up here
 spec.loader.exec_module(edit_corpus)
 
 
