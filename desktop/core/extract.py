@@ -116,3 +116,12 @@ def complete_html(fragment: str) -> str:
             continue
         stack.append(name)
     return fragment[:cut] + "".join(f"</{name}>" for name in reversed(stack))
+
+
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.IGNORECASE | re.DOTALL)
+
+
+def scripts_of(page: str) -> tuple[str, ...]:
+    """The page's script elements, in order: when they are unchanged, the preview can patch
+    the page in place instead of reloading it (a patch never runs scripts)."""
+    return tuple(_SCRIPT.findall(page))

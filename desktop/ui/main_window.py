@@ -226,9 +226,12 @@ class MainWindow(QMainWindow):
 
     # -- code and preview -------------------------------------------------------------------
 
-    def _show_code(self, code: str, _final: bool, tag: int) -> None:
+    def _show_code(self, code: str, final: bool, tag: int) -> None:
         self.editor.set_code_quietly(code)
-        self.preview.show_html(code, tag)
+        if final:
+            self.preview.show_html(code, tag)  # the finished page, with its scripts running
+        else:
+            self.preview.patch_html(code, tag)
 
     def _apply_hand_edit(self) -> None:
         code = self.editor.toPlainText()

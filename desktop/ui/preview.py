@@ -8,6 +8,7 @@ fails for documents over about 2 MB.
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 
@@ -15,6 +16,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QObject, QUrl, Signal
 from PySide6.QtWebEngineCore import (
     QWebEnginePage,
     QWebEngineProfile,
+    QWebEngineScript,
     QWebEngineSettings,
     QWebEngineUrlRequestInterceptor,
     QWebEngineUrlRequestJob,
@@ -22,6 +24,8 @@ from PySide6.QtWebEngineCore import (
 )
 from PySide6.QtWebEngineWidgets import QWebEngineView
 
+from desktop.core import paths
+from desktop.core.extract import scripts_of
 from desktop.ui.qt_env import PREVIEW_SCHEME
 
 _KEEP_DOCUMENTS = 8
@@ -82,7 +86,8 @@ class SandboxedPage(QWebEnginePage):
 
 class PreviewView(QWebEngineView):
     """Shows one document at a time. `page_shown(tag, ms)` fires when a document finished
-    loading, with the tag given to show_html and the load time."""
+    loading (show_html) or was patched in place (patch_html), with the tag given and the
+    time it took."""
 
     page_shown = Signal(object, float)
     error_logged = Signal(str)
@@ -104,10 +109,21 @@ class PreviewView(QWebEngineView):
         settings.setAttribute(QWebEngineSettings.WebAttribute.JavascriptCanAccessClipboard,
                               False)
         page.console_message.connect(self._on_console)
+        morph = QWebEngineScript()
+        morph.setName("keystroke-morph")
+        morph.setSourceCode((paths.resources_dir() / "web" / "morph.js").read_text())
+        morph.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentCreation)
+        morph.setWorldId(QWebEngineScript.ScriptWorldId.ApplicationWorld)
+        morph.setRunsOnSubFrames(False)
+        page.scripts().insert(morph)
         self.setPage(page)
         self.report = ConsoleReport()
         self._number = 0
         self._pending: dict[int, tuple[object, float]] = {}
+        self._shown_scripts: tuple[str, ...] | None = None  # of the loaded page; None: loading
+        self._loading_scripts: tuple[str, ...] = ()
+        self._patching = False
+        self._next_patch: tuple[str, object] | None = None
         self.loadFinished.connect(self._on_load_finished)
 
     @property
@@ -115,16 +131,43 @@ class PreviewView(QWebEngineView):
         return self._profile
 
     def show_html(self, html: str, tag: object = None) -> None:
+        """Load the document afresh: its scripts run."""
         self._number += 1
         self._pending = {self._number: (tag, time.perf_counter())}
+        self._loading_scripts = scripts_of(html)
+        self._shown_scripts = None
+        self._next_patch = None
         self.report = ConsoleReport()
         self.load(self._handler.publish(self._number, html))
+
+    def patch_html(self, html: str, tag: object = None) -> None:
+        """Bring the live page to `html` in place when only markup and styles changed,
+        keeping scroll position, typed input and focus; otherwise load it afresh."""
+        if self._shown_scripts is None or scripts_of(html) != self._shown_scripts:
+            self.show_html(html, tag)
+            return
+        if self._patching:  # one patch at a time; only the newest waiting one matters
+            self._next_patch = (html, tag)
+            return
+        started = time.perf_counter()
+        self._patching = True
+
+        def patched(_result) -> None:
+            self._patching = False
+            self.page_shown.emit(tag, (time.perf_counter() - started) * 1000)
+            if self._next_patch is not None:
+                self.patch_html(*self._next_patch)
+                self._next_patch = None
+
+        self.page().runJavaScript(f"window.__keystrokeMorph({json.dumps(html)})",
+                                  QWebEngineScript.ScriptWorldId.ApplicationWorld, patched)
 
     def _on_load_finished(self, _ok: bool) -> None:
         path = self.url().path().strip("/")
         if not path.isdigit() or int(path) not in self._pending:
             return
         tag, started = self._pending.pop(int(path))
+        self._shown_scripts = self._loading_scripts
         self.page_shown.emit(tag, (time.perf_counter() - started) * 1000)
 
     def _on_console(self, level: int, message: str, line: int, source: str) -> None:
