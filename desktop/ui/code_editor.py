@@ -14,6 +14,23 @@ from PySide6.QtWidgets import QPlainTextEdit, QWidget
 from desktop.ui.highlighter import WebHighlighter
 
 
+def _common_prefix(a: str, b: str) -> int:
+    """Length of the common prefix, by bisection over C-speed slice comparisons."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        mid = (low + high + 1) // 2
+        if a[:mid] == b[:mid]:
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+def _utf16_len(text: str) -> int:
+    """Qt counts positions in UTF-16 units; an emoji is two of them."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 class _LineNumberArea(QWidget):
     def __init__(self, editor: CodeEditor) -> None:
         super().__init__(editor)
@@ -45,16 +62,22 @@ class CodeEditor(QPlainTextEdit):
         self._update_margin()
 
     def set_code_quietly(self, code: str) -> None:
-        """Replace the text as one undoable step, keeping the scroll position."""
-        if code == self.toPlainText():
+        """Replace the text as one undoable step, keeping the scroll position.
+
+        Only the part after the common prefix is replaced: while a page streams in, that
+        is the last few lines, so re-highlighting stays cheap and the GUI stays fluid."""
+        old = self.toPlainText()
+        if code == old:
             return
+        keep = _common_prefix(old, code)
         bar = self.verticalScrollBar().value()
         self._quiet = True
         try:
             cursor = QTextCursor(self.document())
             cursor.beginEditBlock()
-            cursor.select(QTextCursor.SelectionType.Document)
-            cursor.insertText(code)
+            cursor.setPosition(_utf16_len(old[:keep]))
+            cursor.setPosition(_utf16_len(old), QTextCursor.MoveMode.KeepAnchor)
+            cursor.insertText(code[keep:])
             cursor.endEditBlock()
         finally:
             self._quiet = False
