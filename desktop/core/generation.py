@@ -156,7 +156,7 @@ def generate(provider: Provider, request: GenerationRequest,
         if request.base_code.strip():
             edit = apply_edit(request.base_code, reply.text)
             code = edit.code
-            if edit.format in ("search-replace", "unified-diff") and not edit.ok:
+            if fmt != "whole" and not edit.ok:
                 note = edit.message + " Asked the model for the whole file instead."
                 first = reply.text
                 yield from _stream_reply(provider, chat("whole"), started, reply)
