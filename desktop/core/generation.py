@@ -117,7 +117,7 @@ def _stream_reply(provider: Provider, chat: ChatRequest, started: float,
                 last_at = now
                 text = "".join(parts)
                 page = None if looks_like_edit(text) else partial_page(text)
-                if page is not None and page != last_page:
+                if page and page != last_page:
                     last_page = page
                     yield CodeProgress(page, raw_code(text) or "", len(parts))
             elif isinstance(event, Usage):

@@ -16,7 +16,8 @@ def run(provider, instruction, cancel=None):
 
 
 def test_generation_streams_growing_pages_then_the_result():
-    progress, result = run(ScriptedProvider(chunks=10, delay_s=0), "a counter")
+    # Chunks arrive slower than the 50 ms rebuild interval, so each one shows.
+    progress, result = run(ScriptedProvider(chunks=10, delay_s=0.06), "a counter")
     assert all(isinstance(e, CodeProgress) for e in progress) and len(progress) >= 5
     assert isinstance(result, GenerationResult) and result.ok
     assert result.code == page_for("a counter")
