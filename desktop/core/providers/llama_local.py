@@ -51,6 +51,8 @@ class LlamaProvider(Provider):
     id = "local"
     fim = True
 
+    drop_superseded = True  # the latency benchmark's baseline turns this off
+
     def __init__(self, model_path: Path, *, n_ctx: int = 8192, n_threads: int = 1,
                  display_name: str = "") -> None:
         self.model_path = Path(model_path)
@@ -62,6 +64,7 @@ class LlamaProvider(Provider):
         self._ids = itertools.count(1)
         self._latest = 0
         self._jobs: queue.Queue[_Job | None] = queue.Queue()
+        self._working = False
         self._thread = threading.Thread(target=self._serve, name="llama-model", daemon=True)
         self._thread.start()
 
@@ -102,6 +105,11 @@ class LlamaProvider(Provider):
             if not finished:
                 request.cancel.set()
 
+    @property
+    def idle(self) -> bool:
+        """Nothing running or waiting on the model thread."""
+        return not self._working and self._jobs.empty()
+
     def close(self) -> None:
         if self._thread.is_alive():
             self._jobs.put(None)
@@ -124,25 +132,33 @@ class LlamaProvider(Provider):
 
     def _serve(self) -> None:
         while (job := self._jobs.get()) is not None:
-            if job.run is not None:
-                try:
-                    job.run()
-                except Exception:
-                    log.exception("model-thread job failed")
-                continue
-            assert job.request is not None
-            if job.id < self._latest or job.request.cancel.is_set():
-                job.out.put(Done("cancelled"))  # superseded before it started
-                continue
+            self._working = True
             try:
-                for event in self._generate(job.request):
-                    job.out.put(event)
-            except ProviderError as exc:
-                job.out.put(Error(str(exc)))
-            except Exception as exc:
-                log.exception("local generation failed")
-                job.out.put(Error(f"The local model failed: {exc}. Try again; if it keeps "
-                                  "failing, choose another model (Model → Use GGUF File…)."))
+                self._handle(job)
+            finally:
+                self._working = False
+
+    def _handle(self, job: _Job) -> None:
+        if job.run is not None:
+            try:
+                job.run()
+            except Exception:
+                log.exception("model-thread job failed")
+            return
+        assert job.request is not None
+        superseded = self.drop_superseded and job.id < self._latest
+        if superseded or job.request.cancel.is_set():
+            job.out.put(Done("cancelled"))  # dropped before it started
+            return
+        try:
+            for event in self._generate(job.request):
+                job.out.put(event)
+        except ProviderError as exc:
+            job.out.put(Error(str(exc)))
+        except Exception as exc:
+            log.exception("local generation failed")
+            job.out.put(Error(f"The local model failed: {exc}. Try again; if it keeps "
+                              "failing, choose another model (Model → Use GGUF File…)."))
 
     def _ensure_loaded(self) -> None:
         if self._llm is not None:
