@@ -103,7 +103,7 @@ class Recorder:
 
         controller._launch = counting_launch
         controller._cancel_running = counting_cancel
-        controller.latency_measured.connect(self.first_paint.append)
+        controller.latency_measured.connect(self._first_paint)
         controller.result_ready.connect(self._result)
         controller.code_shown.connect(self._shown)
         window.preview.page_shown.connect(self._painted)
@@ -114,6 +114,9 @@ class Recorder:
         self.first_paint: list[float] = []
         self.final_at: float | None = None
         self._final_tag: int | None = None
+
+    def _first_paint(self, ms: float) -> None:
+        self.first_paint.append(ms)
 
     def _result(self, result) -> None:
         if result.from_cache:

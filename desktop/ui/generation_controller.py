@@ -169,7 +169,7 @@ class GenerationController(QObject):
         cached = self.cache.get(instruction, self.base_code, self.model_key)
         if cached is not None:
             self._cancel_running()
-            self._finish(cached)
+            self._finish(cached, current=True)
             return
         running = self._running
         if running and running.instruction == instruction and running.base_code == self.base_code:
@@ -219,8 +219,14 @@ class GenerationController(QObject):
 
     def _flush_partial(self) -> None:
         if self._partial is not None:
-            self._show(self._partial[1], final=False)
+            self._show(self._partial[1], final=False, measure=self._serves_current())
             self._partial = None
+
+    def _serves_current(self) -> bool:
+        """Is the request in flight the one for what is typed now? (Until the debounce
+        fires, the one in flight may still be for an older prefix.)"""
+        running = self._running
+        return running is not None and running.instruction == self._instruction.strip()
 
     def _on_result(self, request_id: int, instruction: str, base_code: str,
                    result: GenerationResult | None) -> None:
@@ -228,10 +234,11 @@ class GenerationController(QObject):
             self.cache.put(instruction, base_code, self.model_key, result)
         if self._running is None or self._running.id != request_id or result is None:
             return  # superseded: its result is cached, never shown
+        current = self._serves_current()
         self._running = None
         self._throttle.stop()
         self._partial = None
-        self._finish(result)
+        self._finish(result, current)
 
     def _on_failed(self, request_id: int, message: str) -> None:
         if self._running is not None and self._running.id == request_id:
@@ -240,16 +247,17 @@ class GenerationController(QObject):
             self._show(self.base_code, final=True)
             self.notice.emit(f"Generation failed: {message}")
 
-    def _finish(self, result: GenerationResult) -> None:
+    def _finish(self, result: GenerationResult, current: bool) -> None:
+        """`current`: the result is for the instruction as typed now."""
         self.result_ready.emit(result)
         if result.ok:
-            self._draft = result
-            self._show(result.code, final=True)
+            self._draft = result if current else None
+            self._show(result.code, final=True, measure=current)
             state = "From cache" if result.from_cache else "Done"
             self.state_changed.emit(state + " — Enter keeps it, Esc drops it")
             if result.message:
                 self.notice.emit(result.message)
-            if self._pending_commit:
+            if self._pending_commit and current:
                 self._commit(result)
             return
         self._pending_commit = False
@@ -278,11 +286,14 @@ class GenerationController(QObject):
         if self.provider is None:
             return
         provider, cancel = self.provider, threading.Event()
-        request = ChatRequest(build_messages("", self.base_code), cancel=cancel)
+        request = ChatRequest(build_messages("", self.base_code, self.settings.edit_format),
+                              cancel=cancel)
         self._warming = cancel
         BackgroundJob(lambda _emit: provider.prefill(request), self).start()
 
-    def _show(self, code: str, final: bool) -> None:
+    def _show(self, code: str, final: bool, measure: bool = False) -> None:
+        """Show code; with `measure`, its first paint ends the keystroke-to-preview clock
+        (only pages made for the instruction as typed now count)."""
         tag = next(self._tags)
-        self._awaiting_preview = {tag: self._typed_at} if self._measuring else {}
+        self._awaiting_preview = {tag: self._typed_at} if measure and self._measuring else {}
         self.code_shown.emit(code, final, tag)

@@ -149,3 +149,17 @@ def test_scripted_provider_is_not_a_shortcut():
     next(stream)
     request.cancel.set()
     assert list(stream)[-1].finish_reason == "cancelled"
+
+
+def test_enter_never_keeps_a_page_made_for_an_older_prefix(qtbot, window, provider):
+    """A generation for "a clo" finishing after "ck" was typed (debounce still pending) is
+    shown, but Enter must keep the page for "a clock", not for "a clo"."""
+    provider.delay_s = 0.02
+    window.controller.settings.debounce_ms = 600
+    window.prompt.setPlainText("a clo")
+    qtbot.waitUntil(lambda: len(provider.requests) == 1, timeout=5000)
+    window.prompt.setPlainText("a clock")  # debounce pending while "a clo" finishes
+    qtbot.waitUntil(lambda: provider.completed == ["a clo"], timeout=5000)
+    press(qtbot, window.prompt, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.controller.base_code != "", timeout=10000)
+    assert window.controller.base_code == page_for("a clock")
