@@ -94,11 +94,13 @@ class Recorder:
 
         def counting_launch(instruction: str) -> None:
             self.started += 1
+            self.keys[-1]["started"] = True
             launch(instruction)
 
         def counting_cancel() -> None:
             if controller._running is not None:
                 self.cancelled += 1
+                self.keys[-1]["cancelled"] = True
             cancel()
 
         controller._launch = counting_launch
@@ -110,6 +112,7 @@ class Recorder:
 
     def reset(self) -> None:
         self.started = self.cancelled = self.cached = 0
+        self.keys: list[dict] = [{"key": ""}]  # what each keystroke led to
         self.ttft: list[float] = []
         self.first_paint: list[float] = []
         self.final_at: float | None = None
@@ -118,9 +121,13 @@ class Recorder:
     def _first_paint(self, ms: float) -> None:
         self.first_paint.append(ms)
 
+    def keystroke(self, char: str) -> None:
+        self.keys.append({"key": char})
+
     def _result(self, result) -> None:
         if result.from_cache:
             self.cached += 1
+            self.keys[-1]["from_cache"] = True
         elif result.ttft_ms is not None:
             self.ttft.append(result.ttft_ms)
 
@@ -133,7 +140,7 @@ class Recorder:
             self.final_at = time.perf_counter()
 
 
-def type_instruction(window: MainWindow, text: str) -> float:
+def type_instruction(window: MainWindow, text: str, recorder: Recorder) -> float:
     """Type like a person; returns the time of the last keystroke."""
     words = text.split(" ")
     pauses = {max(1, len(words) // 3), max(2, 2 * len(words) // 3)}
@@ -141,6 +148,7 @@ def type_instruction(window: MainWindow, text: str) -> float:
     for n, word in enumerate(words):
         for char in (" " if typed else "") + word:
             typed += char
+            recorder.keystroke(char)
             window.prompt.setPlainText(typed)
             spin(CHAR_S)
         if n + 1 in pauses and n + 1 < len(words):
@@ -178,7 +186,7 @@ def run_mode(provider, optimized: bool, sessions: list[list[str]], max_tokens: i
                 recorder.reset()
                 stalls = StallMonitor()
                 stalls.start()
-                last_key = type_instruction(window, instruction)
+                last_key = type_instruction(window, instruction, recorder)
                 window.controller.commit()
                 spin_until(lambda r=recorder: r.final_at is not None
                            and not window.controller.busy, 600)
@@ -191,8 +199,10 @@ def run_mode(provider, optimized: bool, sessions: list[list[str]], max_tokens: i
                     "ttft_ms": recorder.ttft, "first_paint_ms": recorder.first_paint[:1],
                     "final_preview_ms": [((recorder.final_at or last_key) - last_key) * 1000],
                     "longest_stall_ms": stalls.longest_ms,
+                    "per_keystroke": recorder.keys[1:],
                 })
-                print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
+                print(json.dumps({k: v for k, v in rows[-1].items() if k != "per_keystroke"}),
+                      file=sys.stderr, flush=True)
     finally:
         generation_module.build_messages = original_messages
         provider.drop_superseded = True

@@ -162,7 +162,9 @@ class PreviewView(QWebEngineView):
         self.page().runJavaScript(f"window.__keystrokeMorph({json.dumps(html)})",
                                   QWebEngineScript.ScriptWorldId.ApplicationWorld, patched)
 
-    def _on_load_finished(self, _ok: bool) -> None:
+    def _on_load_finished(self, ok: bool) -> None:
+        if not ok:
+            return  # an earlier load cut short by a newer document, not the newer one
         path = self.url().path().strip("/")
         if not path.isdigit() or int(path) not in self._pending:
             return
