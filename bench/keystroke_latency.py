@@ -94,6 +94,10 @@ class Recorder:
 
         def counting_launch(instruction: str) -> None:
             self.started += 1
+            now = time.perf_counter()
+            if self.streaming and self.streaming[-1][1] is None:
+                self.streaming[-1][1] = now  # the one before is stale from here on
+            self.streaming.append([now, None])
             self.keys[-1]["started"] = True
             launch(instruction)
 
@@ -113,6 +117,7 @@ class Recorder:
     def reset(self) -> None:
         self.started = self.cancelled = self.cached = 0
         self.keys: list[dict] = [{"key": ""}]  # what each keystroke led to
+        self.streaming: list[list] = []  # [start, end] of each generation, perf_counter s
         self.ttft: list[float] = []
         self.first_paint: list[float] = []
         self.final_at: float | None = None
@@ -125,6 +130,8 @@ class Recorder:
         self.keys.append({"key": char})
 
     def _result(self, result) -> None:
+        if self.streaming and self.streaming[-1][1] is None:
+            self.streaming[-1][1] = time.perf_counter()
         if result.from_cache:
             self.cached += 1
             self.keys[-1]["from_cache"] = True
@@ -199,6 +206,9 @@ def run_mode(provider, optimized: bool, sessions: list[list[str]], max_tokens: i
                     "ttft_ms": recorder.ttft, "first_paint_ms": recorder.first_paint[:1],
                     "final_preview_ms": [((recorder.final_at or last_key) - last_key) * 1000],
                     "longest_stall_ms": stalls.longest_ms,
+                    "longest_stall_streaming_ms": max(
+                        (stalls.longest_between(a, b or time.perf_counter())
+                         for a, b in recorder.streaming), default=0.0),
                     "per_keystroke": recorder.keys[1:],
                 })
                 print(json.dumps({k: v for k, v in rows[-1].items() if k != "per_keystroke"}),
@@ -232,7 +242,8 @@ def main() -> None:
     provider.close()
     figures = {"ttft_ms": "first token (ms)", "first_paint_ms": "key → first paint (ms)",
                "final_preview_ms": "key → final preview (ms)",
-               "longest_stall_ms": "longest GUI stall (ms)"}
+               "longest_stall_ms": "longest GUI stall (ms)",
+               "longest_stall_streaming_ms": "  …while streaming (ms)"}
     table = {}
     print(f"\n{'figure':<26} {'optimized p50/p95/max':>26} {'baseline p50/p95/max':>26} "
           f"{'ratio p50':>10}")

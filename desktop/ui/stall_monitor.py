@@ -18,14 +18,22 @@ class StallMonitor(QObject):
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self._tick)
         self._last = 0.0
-        self.stalls_ms: list[float] = []
+        self.stalls: list[tuple[float, float]] = []  # (when it ended, perf_counter s; ms)
+
+    @property
+    def stalls_ms(self) -> list[float]:
+        return [ms for _at, ms in self.stalls]
 
     @property
     def longest_ms(self) -> float:
         return max(self.stalls_ms, default=0.0)
 
+    def longest_between(self, start: float, end: float) -> float:
+        """The longest stall that ended inside [start, end] (perf_counter seconds)."""
+        return max((ms for at, ms in self.stalls if start <= at <= end), default=0.0)
+
     def start(self) -> None:
-        self.stalls_ms = []
+        self.stalls = []
         self._last = time.perf_counter()
         self._timer.start()
 
@@ -36,5 +44,5 @@ class StallMonitor(QObject):
         now = time.perf_counter()
         late = (now - self._last) * 1000 - self.interval_ms
         if late > 0:
-            self.stalls_ms.append(late)
+            self.stalls.append((now, late))
         self._last = now

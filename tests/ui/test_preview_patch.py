@@ -64,3 +64,18 @@ def test_changed_scripts_mean_a_full_reload(qtbot):
         assert state(qtbot, view) == ["Version 2", "", 0, "", 200]
     finally:
         close_and_delete(view)
+
+
+def test_a_load_cut_short_is_not_reported_as_the_next_page(qtbot):
+    view = PreviewView()
+    view.show()
+    shown = []
+    view.page_shown.connect(lambda tag, ms: shown.append(tag))
+    try:
+        view.show_html(page("First"), "first")
+        view.show_html(page("Second"), "second")  # cuts the first load short
+        qtbot.waitUntil(lambda: "second" in shown, timeout=10000)
+        assert shown == ["second"]
+        assert state(qtbot, view)[0] == "Second"
+    finally:
+        close_and_delete(view)
