@@ -203,7 +203,7 @@ def run_mode(provider, optimized: bool, sessions: list[list[str]], max_tokens: i
                     "mode": "optimized" if optimized else "baseline", "instruction": instruction,
                     "keystrokes": len(instruction), "generations_started": recorder.started,
                     "cancelled": recorder.cancelled, "from_cache": recorder.cached,
-                    "ttft_ms": recorder.ttft, "first_paint_ms": recorder.first_paint[:1],
+                    "ttft_ms": recorder.ttft, "first_paint_ms": recorder.first_paint,
                     "final_preview_ms": [((recorder.final_at or last_key) - last_key) * 1000],
                     "longest_stall_ms": stalls.longest_ms,
                     "longest_stall_streaming_ms": max(

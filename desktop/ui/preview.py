@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QBuffer, QByteArray, QObject, QUrl, Signal
 from PySide6.QtWebEngineCore import (
+    QWebEngineLoadingInfo,
     QWebEnginePage,
     QWebEngineProfile,
     QWebEngineScript,
@@ -124,7 +125,7 @@ class PreviewView(QWebEngineView):
         self._loading_scripts: tuple[str, ...] = ()
         self._patching = False
         self._next_patch: tuple[str, object] | None = None
-        self.loadFinished.connect(self._on_load_finished)
+        page.loadingChanged.connect(self._on_loading_changed)
 
     @property
     def profile(self) -> QWebEngineProfile:
@@ -162,10 +163,12 @@ class PreviewView(QWebEngineView):
         self.page().runJavaScript(f"window.__keystrokeMorph({json.dumps(html)})",
                                   QWebEngineScript.ScriptWorldId.ApplicationWorld, patched)
 
-    def _on_load_finished(self, ok: bool) -> None:
-        if not ok:
-            return  # an earlier load cut short by a newer document, not the newer one
-        path = self.url().path().strip("/")
+    def _on_loading_changed(self, info: QWebEngineLoadingInfo) -> None:
+        # The finished load's own URL says which document it was: a load that finishes
+        # (or is cut short) just as a newer document is requested is not the newer one.
+        if info.status() != QWebEngineLoadingInfo.LoadStatus.LoadSucceededStatus:
+            return
+        path = info.url().path().strip("/")
         if not path.isdigit() or int(path) not in self._pending:
             return
         tag, started = self._pending.pop(int(path))
