@@ -216,6 +216,7 @@ def run_mode(provider, optimized: bool, sessions: list[list[str]], max_tokens: i
     finally:
         generation_module.build_messages = original_messages
         provider.drop_superseded = True
+        window.controller.provider = None  # closing the window would close the shared model
         window.close()
     return rows
 

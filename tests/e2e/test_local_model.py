@@ -114,3 +114,14 @@ def test_prefill_after_a_commit_makes_the_next_instruction_warm(local_provider):
     usage = next(e for e in events if isinstance(e, Usage))
     assert usage.cached_tokens > 0.95 * usage.tokens_in
     assert first < 1.5
+
+
+def test_a_closed_model_answers_with_an_error_instead_of_hanging(default_model_file):
+    from desktop.core.providers.base import Error
+    from desktop.core.providers.llama_local import LlamaProvider
+
+    provider = LlamaProvider(default_model_file, n_ctx=1024)
+    provider.close()
+    events = list(provider.stream(ChatRequest(build_messages("x", ""), max_tokens=2)))
+    assert len(events) == 1 and isinstance(events[0], Error)
+    assert "closed" in events[0].message

@@ -90,6 +90,10 @@ class LlamaProvider(Provider):
         self._run_on_model_thread(lambda: self._prefill_quietly(request))
 
     def stream(self, request: ChatRequest) -> Generator[Event, None, None]:
+        if not self._thread.is_alive():
+            yield Error("The local model was closed. Fix: reload it (Model → Use the Default "
+                        "Model) or restart Keystroke.")
+            return
         job = _Job(next(self._ids), request=request)
         self._latest = job.id
         self._jobs.put(job)
