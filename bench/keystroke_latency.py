@@ -254,12 +254,13 @@ def main() -> None:
         ratio = opt[0] / base[0] if base[0] else float("nan")
         table[key] = {"optimized": opt, "baseline": base, "ratio_p50": ratio}
         print(f"{label:<26} {'/'.join(f'{v:,.0f}' for v in opt):>26} "
-              f"{'/'.join(f'{v:,.0f}' for v in base):>26} {ratio:>10.2f}")
+              f"{'/'.join(f'{v:,.0f}' for v in base):>26} {ratio:>10.3g}")
     for mode in ("optimized", "baseline"):
         mine = [r for r in rows if r["mode"] == mode]
+        fate = "cancelled" if mode == "optimized" else "superseded but left running"
         print(f"{mode}: {sum(r['keystrokes'] for r in mine)} keystrokes, "
               f"{sum(r['generations_started'] for r in mine)} generations started, "
-              f"{sum(r['cancelled'] for r in mine)} cancelled, "
+              f"{sum(r['cancelled'] for r in mine)} {fate}, "
               f"{sum(r['from_cache'] for r in mine)} from cache")
     if args.json:
         args.json.write_text(json.dumps({"rows": rows, "summary": table}, indent=2))
