@@ -7,6 +7,10 @@ without emitting `edited_by_user`, so only a person's edits reach the hand-edit 
 
 from __future__ import annotations
 
+# Imported now: the codec's lazy import on the first streamed update stalled the GUI
+# thread for about 40 ms (caught by a stall watchdog during the latency benchmark).
+import encodings.utf_16_le  # noqa: F401
+
 from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontDatabase, QPainter, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
