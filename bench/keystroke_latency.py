@@ -49,6 +49,7 @@ SESSIONS = [
 ]
 CHAR_S = 0.1  # 10 characters a second while typing a word…
 THINK_S = 0.6  # …and two pauses to think in each instruction: about 8 characters a second
+CATCH_STALLS_MS = 35  # record the GUI thread's stack during stalls longer than this
 
 
 def spin(seconds: float) -> None:
@@ -191,7 +192,7 @@ def run_mode(provider, optimized: bool, sessions: list[list[str]], max_tokens: i
             spin_until(lambda: window.history.list.count() == 0, 10)
             for instruction in session:
                 recorder.reset()
-                stalls = StallMonitor()
+                stalls = StallMonitor(catch_over_ms=CATCH_STALLS_MS)
                 stalls.start()
                 last_key = type_instruction(window, instruction, recorder)
                 window.controller.commit()
@@ -210,9 +211,13 @@ def run_mode(provider, optimized: bool, sessions: list[list[str]], max_tokens: i
                         (stalls.longest_between(a, b or time.perf_counter())
                          for a, b in recorder.streaming), default=0.0),
                     "per_keystroke": recorder.keys[1:],
+                    "stall_stacks": stalls.caught,
                 })
-                print(json.dumps({k: v for k, v in rows[-1].items() if k != "per_keystroke"}),
+                print(json.dumps({k: v for k, v in rows[-1].items()
+                                  if k not in ("per_keystroke", "stall_stacks")}),
                       file=sys.stderr, flush=True)
+                for stack in stalls.caught:
+                    print(stack, file=sys.stderr, flush=True)
     finally:
         generation_module.build_messages = original_messages
         provider.drop_superseded = True

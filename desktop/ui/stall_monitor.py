@@ -1,19 +1,27 @@
 """How long the GUI thread goes without getting back to its event loop.
 
 A precise timer asks to run every few milliseconds; any lateness beyond that is time the
-GUI could not answer the user. Used by the benchmark and the responsiveness test."""
+GUI could not answer the user. With `catch_over_ms`, a watchdog thread also records the GUI
+thread's Python stack while a stall is going on, which is how the culprit gets found."""
 
 from __future__ import annotations
 
+import sys
+import threading
 import time
+import traceback
 
 from PySide6.QtCore import QObject, Qt, QTimer
 
 
 class StallMonitor(QObject):
-    def __init__(self, interval_ms: int = 5, parent: QObject | None = None) -> None:
+    def __init__(self, interval_ms: int = 5, parent: QObject | None = None,
+                 catch_over_ms: float | None = None) -> None:
         super().__init__(parent)
         self.interval_ms = interval_ms
+        self.catch_over_ms = catch_over_ms
+        self.caught: list[str] = []  # stacks seen during stalls longer than catch_over_ms
+        self._running = False
         self._timer = QTimer(self, interval=interval_ms)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self._tick)
@@ -34,11 +42,29 @@ class StallMonitor(QObject):
 
     def start(self) -> None:
         self.stalls = []
+        self.caught = []
         self._last = time.perf_counter()
         self._timer.start()
+        self._running = True
+        if self.catch_over_ms is not None:
+            gui = threading.get_ident()
+            threading.Thread(target=self._watch, args=(gui,), daemon=True).start()
 
     def stop(self) -> None:
         self._timer.stop()
+        self._running = False
+
+    def _watch(self, gui_thread: int) -> None:
+        reported = 0.0
+        while self._running:
+            time.sleep(0.005)
+            last = self._last
+            late_ms = (time.perf_counter() - last) * 1000 - self.interval_ms
+            if late_ms > self.catch_over_ms and last != reported:
+                reported = last
+                frame = sys._current_frames().get(gui_thread)
+                stack = "".join(traceback.format_stack(frame)[-8:]) if frame else "?"
+                self.caught.append(f"stall over {late_ms:.0f} ms so far, in:\n{stack}")
 
     def _tick(self) -> None:
         now = time.perf_counter()
