@@ -114,33 +114,33 @@ class GenerationController(QObject):
 
     def cancel_and_restore(self) -> None:
         """Drop the generation in flight and show the base code again (Esc)."""
-        self._debounce.stop()
+        self._drop_pending()
         self._measuring = False
-        self._pending_commit = False
-        self._draft = None
-        self._cancel_running()
         self._show(self.base_code, final=True)
         self.state_changed.emit("Cancelled; showing the last kept version")
 
     def set_base(self, code: str) -> None:
         """Work from this code now (a restored version, an opened project): drop whatever
         was in flight and show it."""
-        self._debounce.stop()
-        self._pending_commit = False
-        self._draft = None
-        self._cancel_running()
-        self.base_code = code
+        self.code_edited_by_hand(code)
         self._show(code, final=True)
 
     def code_edited_by_hand(self, code: str) -> None:
         """A person edited the code: that is the base now, and no model is involved."""
-        if self._warming is not None:
-            self._warming.set()
+        self._stop_warming()
+        self._drop_pending()
+        self.base_code = code
+
+    def _drop_pending(self) -> None:
+        """Forget the typed-but-not-generated, the draft and the request in flight."""
         self._debounce.stop()
         self._pending_commit = False
         self._draft = None
         self._cancel_running()
-        self.base_code = code
+
+    def _stop_warming(self) -> None:
+        if self._warming is not None:
+            self._warming.set()
 
     def preview_shown(self, tag: int) -> None:
         typed_at = self._awaiting_preview.pop(tag, None)
@@ -149,10 +149,8 @@ class GenerationController(QObject):
             self.latency_measured.emit((time.perf_counter() - typed_at) * 1000)
 
     def shutdown(self) -> None:
-        if self._warming is not None:
-            self._warming.set()
-        self._debounce.stop()
-        self._cancel_running()
+        self._stop_warming()
+        self._drop_pending()
 
     # -- the loop --------------------------------------------------------------------------
 
@@ -281,8 +279,7 @@ class GenerationController(QObject):
     def _warm_up(self) -> None:
         """While the user thinks about the next instruction, let the model read the new
         code: the next request then starts from a warm cache (seconds saved locally)."""
-        if self._warming is not None:
-            self._warming.set()
+        self._stop_warming()
         if self.provider is None:
             return
         provider, cancel = self.provider, threading.Event()

@@ -155,7 +155,6 @@ class MainWindow(QMainWindow):
         c.latency_measured.connect(self.status.show_latency)
         c.committed.connect(self._on_committed)
         self.prompt.instruction_changed.connect(self._autosave)
-        self.editor.edited_by_user.connect(self._autosave)
         s = self.session
         s.opened.connect(self._on_session_opened)
         s.version_added.connect(self._on_version_added)
@@ -237,6 +236,7 @@ class MainWindow(QMainWindow):
         code = self.editor.toPlainText()
         self.controller.code_edited_by_hand(code)
         self.preview.show_html(code)
+        self._autosave()
         self.state_label.setText("Edited by hand — the preview follows your code")
 
     def _on_committed(self, instruction: str, result: GenerationResult, base: str) -> None:
@@ -252,9 +252,8 @@ class MainWindow(QMainWindow):
             self.session.record_draft(self.prompt.toPlainText().strip(), result)
 
     def _autosave(self) -> None:
-        self.session.text_changed(self.prompt.toPlainText(), self.controller.base_code
-                                  if not self._hand_edit_timer.isActive()
-                                  else self.editor.toPlainText())
+        """The prompt and the base code (hand edits included) reach the draft."""
+        self.session.text_changed(self.prompt.toPlainText(), self.controller.base_code)
 
     # -- history ------------------------------------------------------------------------------
 
