@@ -8,6 +8,11 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Never read or write a developer's real keyring, and never use their real cloud keys.
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+for _name in ("CEREBRAS_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_API_KEY", "CEREBRAS_BASE_URL",
+              "ANTHROPIC_BASE_URL", "OPENAI_BASE_URL"):
+    os.environ.pop(_name, None)
 
 from desktop.ui.qt_env import prepare_environment
 

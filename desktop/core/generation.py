@@ -17,6 +17,7 @@ from desktop.core.edits import apply_edit, looks_like_edit
 from desktop.core.extract import extract_code, partial_page, raw_code
 from desktop.core.prompts import build_messages
 from desktop.core.providers.base import ChatRequest, Done, Error, Provider, TextDelta, Usage
+from desktop.core.usage import cost_usd
 
 
 @dataclass(frozen=True)
@@ -46,13 +47,23 @@ class GenerationResult:
     model: str
     finish_reason: str  # stop | length | cancelled | error
     error: str | None = None
+    error_kind: str = ""  # the provider Error's kind: auth, rate_limit, unavailable, ...
+    retry_after_s: float | None = None
     tokens_in: int = 0
     tokens_out: int = 0
     cached_tokens: int = 0
+    cache_creation_tokens: int = 0
     ttft_ms: float | None = None
     total_ms: float = 0.0
     from_cache: bool = False
     note: str = ""  # something that happened on the way, e.g. an edit that fell back
+    route_reason: str = ""  # why this provider served it (router.py)
+    server_timing: dict[str, float] | None = None  # e.g. Cerebras's time_info
+
+    @property
+    def cost_usd(self) -> float:
+        return cost_usd(self.provider, self.model, self.tokens_in, self.tokens_out,
+                        self.cache_creation_tokens, self.cached_tokens)
 
     @property
     def ok(self) -> bool:
@@ -95,6 +106,7 @@ class _Reply:
     error: str | None = None
     ttft_ms: float | None = None
     deltas: int = 0
+    failure: Error | None = None
 
 
 def _stream_reply(provider: Provider, chat: ChatRequest, started: float,
@@ -121,13 +133,17 @@ def _stream_reply(provider: Provider, chat: ChatRequest, started: float,
                     last_page = page
                     yield CodeProgress(page, raw_code(text) or "", len(parts))
             elif isinstance(event, Usage):
-                reply.usage = Usage(reply.usage.tokens_in + event.tokens_in,
-                                    reply.usage.tokens_out + event.tokens_out,
-                                    reply.usage.cached_tokens + event.cached_tokens)
+                reply.usage = Usage(
+                    reply.usage.tokens_in + event.tokens_in,
+                    reply.usage.tokens_out + event.tokens_out,
+                    reply.usage.cached_tokens + event.cached_tokens,
+                    reply.usage.cache_creation_tokens + event.cache_creation_tokens,
+                    event.server_timing or reply.usage.server_timing)
             elif isinstance(event, Done):
                 reply.finish = event.finish_reason
             elif isinstance(event, Error):
                 reply.error = event.message
+                reply.failure = event
     finally:
         stream.close()
     reply.text = "".join(parts)
@@ -145,9 +161,13 @@ def generate(provider: Provider, request: GenerationRequest,
     fmt = request.edit_format if request.base_code.strip() else "whole"
 
     def chat(edit_format: str) -> ChatRequest:
+        # A whole-file edit repeats most of the code: providers with Predicted Outputs
+        # stream those parts at once.
+        predicted = (f"```html\n{request.base_code.strip()}\n```"
+                     if edit_format == "whole" and request.base_code.strip() else None)
         return ChatRequest(build_messages(request.instruction, request.base_code, edit_format),
                            max_tokens=request.max_tokens, temperature=request.temperature,
-                           cancel=cancel)
+                           cancel=cancel, prediction=predicted)
 
     reply = _Reply()
     yield from _stream_reply(provider, chat(fmt), started, reply)
@@ -164,11 +184,17 @@ def generate(provider: Provider, request: GenerationRequest,
                 reply.text = first + "\n\n" + reply.text
         else:
             code = extract_code(reply.text)
+    elif reply.error is not None and not looks_like_edit(reply.text):
+        code = partial_page(reply.text)  # cut off mid-reply: show what arrived
     yield GenerationResult(
         code=code, reply=reply.text, provider=provider.id, model=provider.model_name,
         finish_reason=reply.finish if reply.error is None else "error", error=reply.error,
+        error_kind=reply.failure.kind if reply.failure else "",
+        retry_after_s=reply.failure.retry_after_s if reply.failure else None,
         tokens_in=reply.usage.tokens_in, tokens_out=reply.usage.tokens_out or reply.deltas,
-        cached_tokens=reply.usage.cached_tokens, ttft_ms=reply.ttft_ms,
+        cached_tokens=reply.usage.cached_tokens,
+        cache_creation_tokens=reply.usage.cache_creation_tokens, ttft_ms=reply.ttft_ms,
+        server_timing=reply.usage.server_timing,
         total_ms=(time.perf_counter() - started) * 1000, note=note,
     )
 

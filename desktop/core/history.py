@@ -8,7 +8,6 @@ import re
 
 from desktop.core.generation import GenerationResult
 from desktop.core.store.database import MessageUsage, Store, Version
-from desktop.core.usage import cost_usd
 
 MAX_NAME = 48
 LONG_THREAD_TURNS = 10
@@ -18,7 +17,7 @@ def usage_of(result: GenerationResult) -> MessageUsage:
     return MessageUsage(
         provider=result.provider, model=result.model, tokens_in=result.tokens_in,
         tokens_out=result.tokens_out, cache_read_tokens=result.cached_tokens,
-        cost_usd=cost_usd(result.provider, result.model, result.tokens_in, result.tokens_out),
+        cache_creation_tokens=result.cache_creation_tokens, cost_usd=result.cost_usd,
         ttft_ms=result.ttft_ms, total_ms=result.total_ms)
 
 
@@ -35,7 +34,7 @@ def commit(store: Store, project_id: int, instruction: str, result: GenerationRe
     """A kept result: a new version, and the exchange that made it in the thread."""
     assert result.code is not None
     version = store.add_version(project_id, result.code, instruction, result.provider,
-                                result.model, parent_id)
+                                result.model, parent_id, result.route_reason)
     usage = usage_of(result)
     if result.from_cache:  # the model was paid when the draft was made, not again now
         usage = MessageUsage(result.provider, result.model)

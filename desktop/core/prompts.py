@@ -27,9 +27,12 @@ def build_messages(instruction: str, base_code: str, edit_format: str = "whole"
     """`edit_format` says how to ask for changes to base_code: "whole", "search-replace"
     or "unified-diff" (see edits.py)."""
     system = Message("system", prompt_text("system_html").strip())
-    if base_code.strip():
-        template = prompt_text(EDIT_TEMPLATES[edit_format]).strip()
-        user = template.format(code=base_code.strip(), instruction=instruction.strip())
-    else:
+    if not base_code.strip():
         user = prompt_text("user_new").strip().format(instruction=instruction.strip())
-    return [system, Message("user", user)]
+        return [system, Message("user", user)]
+    template = prompt_text(EDIT_TEMPLATES[edit_format]).strip()
+    # Everything up to the paragraph holding the instruction is the same on every keystroke.
+    cut = template.rfind("\n\n", 0, template.index("{instruction}")) + 2
+    stable = template[:cut].format(code=base_code.strip())
+    rest = template[cut:].format(instruction=instruction.strip())
+    return [system, Message("user", stable + rest, stable_prefix=len(stable))]

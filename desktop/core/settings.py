@@ -16,6 +16,7 @@ from desktop.core import paths
 
 log = logging.getLogger(__name__)
 EDIT_FORMATS = ("whole", "search-replace", "unified-diff")
+FAST_PROVIDERS = ("auto", "local", "cerebras", "openai")
 
 
 def default_threads() -> int:
@@ -37,10 +38,28 @@ class Settings:
     # 0.5B model, see bench/edit_formats.py), "search-replace" or "unified-diff".
     edit_format: str = "whole"
 
+    # Cloud providers (keys live in the keyring or the environment, never here; see keys.py).
+    # "auto": Cerebras when it has a key, else an OpenAI-compatible server when one is set,
+    # else the local model.
+    fast_provider: str = "auto"
+    cerebras_model: str = "gpt-oss-120b"
+    cerebras_base_url: str = ""  # empty: CEREBRAS_BASE_URL, else the SDK's default
+    cerebras_prediction: bool = True  # send the current code as a Predicted Output
+    anthropic_model: str = "claude-sonnet-5-5"  # claude-sonnet-4-5 ends on 2026-11-30
+    anthropic_base_url: str = ""
+    openai_model: str = ""
+    openai_base_url: str = ""  # e.g. http://gpu-box:8080/v1 for llama-server or vLLM
+    request_timeout_s: float = 20.0
+    auto_escalate: bool = True  # hard or failed requests go to Claude when it has a key
+    daily_spend_cap_usd: float = 2.0  # Claude is not called once today's spend reaches it
+
     def __post_init__(self) -> None:
         if self.edit_format not in EDIT_FORMATS:
             log.warning("Unknown edit_format %r; using 'whole'", self.edit_format)
             self.edit_format = "whole"
+        if self.fast_provider not in FAST_PROVIDERS:
+            log.warning("Unknown fast_provider %r; using 'auto'", self.fast_provider)
+            self.fast_provider = "auto"
 
     @property
     def effective_threads(self) -> int:

@@ -16,6 +16,9 @@ from typing import ClassVar, Literal
 class Message:
     role: Literal["system", "user", "assistant"]
     content: str
+    # How many leading characters of `content` stay the same from keystroke to keystroke
+    # (the current code). Anthropic puts a cache breakpoint there; others ignore it.
+    stable_prefix: int = 0
 
 
 @dataclass
@@ -27,6 +30,9 @@ class ChatRequest:
     max_tokens: int = 2048
     temperature: float = 0.2
     cancel: threading.Event = field(default_factory=threading.Event)
+    # Code the reply will mostly repeat (an edit asked for as a whole file). Providers with
+    # Predicted Outputs send it; the others ignore it.
+    prediction: str | None = None
 
 
 @dataclass(frozen=True)
@@ -36,9 +42,13 @@ class TextDelta:
 
 @dataclass(frozen=True)
 class Usage:
+    # Prompt tokens at the full input price: cloud providers leave out what their cache
+    # served or stored (below); the local model counts every prompt token here.
     tokens_in: int
     tokens_out: int
     cached_tokens: int = 0  # prompt tokens served from a cache (KV cache or the provider's)
+    cache_creation_tokens: int = 0  # prompt tokens written to the provider's cache
+    server_timing: dict[str, float] | None = None  # seconds per phase, as the server says
 
 
 @dataclass(frozen=True)
@@ -46,9 +56,20 @@ class Done:
     finish_reason: Literal["stop", "length", "cancelled"]
 
 
+ErrorKind = Literal["auth", "rate_limit", "unavailable", "network", "bad_request", "other"]
+
+
 @dataclass(frozen=True)
 class Error:
     message: str  # for the user: what happened and what to do
+    kind: ErrorKind = "other"
+    retry_after_s: float | None = None  # the server asked us to wait this long
+    status: int | None = None  # the HTTP status, when there was one
+
+    @property
+    def transient(self) -> bool:
+        """Worth trying again (here or on another provider): the request itself was fine."""
+        return self.kind in ("rate_limit", "unavailable", "network")
 
 
 Event = TextDelta | Usage | Done | Error
@@ -78,6 +99,11 @@ class Provider:
         """Get ready for requests that start like this one, while the user is still
         thinking: a local model evaluates the prompt into its KV cache. Blocks until done
         or cancelled; the default does nothing."""
+
+    def list_models(self) -> list[str]:
+        """The model ids this provider can serve (a cloud API asks the server). Raises
+        ProviderError with the exact reason when it cannot."""
+        return [self.model_name]
 
     def close(self) -> None:
         """Release the model or connection. Safe to call twice."""

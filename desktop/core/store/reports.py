@@ -44,6 +44,14 @@ def usage_by_day(store: Store) -> list[dict]:
     return [dict(r) for r in rows]
 
 
+def spent_since(store: Store, since_utc: str) -> float:
+    """Dollars spent on messages created at or after `since_utc` (an ISO timestamp in UTC,
+    as the messages table stores them): what the daily spending cap is checked against."""
+    row = store.db.execute("SELECT COALESCE(SUM(cost_usd), 0) FROM messages "
+                           "WHERE role = 'assistant' AND created_at >= ?", (since_utc,)).fetchone()
+    return float(row[0])
+
+
 def cost_by_project(store: Store) -> list[dict]:
     rows = store.db.execute(
         "SELECT p.id, p.name, COUNT(m.id) AS generations, "

@@ -1,0 +1,113 @@
+"""The providers a session uses, made once and reused.
+
+A cloud client is made the first time it is needed and kept (a Cerebras client warms a
+connection when it is made). The local model is given (the window loads it in the
+background) or loaded on first use (the CLI). Making a client and reading the keyring
+may block: call `refresh` and `get` off the GUI thread.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from desktop.core import keys
+from desktop.core.providers.base import Provider, ProviderError
+from desktop.core.settings import Settings
+
+CLOUD = ("cerebras", "anthropic", "openai")
+
+
+class ProviderPool:
+    def __init__(self, settings: Settings,
+                 local_loader: Callable[[], Provider] | None = None) -> None:
+        self.settings = settings
+        self._local_loader = local_loader
+        self._providers: dict[str, Provider] = {}
+        self._configs: dict[str, tuple] = {}
+        self._lock = threading.RLock()
+
+    def _config(self, pid: str) -> tuple[str, str, str]:
+        """(key, base URL, model) as they are now."""
+        s = self.settings
+        model = {"cerebras": s.cerebras_model, "anthropic": s.anthropic_model,
+                 "openai": s.openai_model}[pid]
+        configured = {"cerebras": s.cerebras_base_url, "anthropic": s.anthropic_base_url,
+                      "openai": s.openai_base_url}[pid]
+        return keys.lookup(pid).key, keys.base_url(pid, configured), model
+
+    def available(self) -> frozenset[str]:
+        """Providers that can be asked: local always; a cloud one with a key (an
+        OpenAI-compatible server needs a base URL and a model instead, as local servers
+        have no keys). Also drops clients whose key, URL or model changed."""
+        ready = {"local"}
+        with self._lock:
+            for pid in CLOUD:
+                key, url, model = config = self._config(pid)
+                if self._configs.get(pid) not in (None, config):
+                    self._drop(pid)
+                usable = (bool(url and model) if pid == "openai" else bool(key and model))
+                if usable:
+                    ready.add(pid)
+        return frozenset(ready)
+
+    def get(self, provider_id: str) -> Provider:
+        with self._lock:
+            provider = self._providers.get(provider_id)
+            if provider is not None:
+                return provider
+            if provider_id == "local":
+                if self._local_loader is None:
+                    raise ProviderError("The local model is still loading.")
+                provider = self._local_loader()
+            else:
+                provider = self._make_cloud(provider_id)
+            self._providers[provider_id] = provider
+            return provider
+
+    def set_local(self, provider: Provider | None) -> None:
+        with self._lock:
+            old = self._providers.pop("local", None)
+            if provider is not None:
+                self._providers["local"] = provider
+            if old is not None and old is not provider:
+                old.close()
+
+    def _make_cloud(self, pid: str) -> Provider:
+        key, url, model = config = self._config(pid)
+        timeout = self.settings.request_timeout_s
+        if pid == "cerebras":
+            if not key:
+                raise ProviderError("Cerebras has no API key. Set one in Settings → Providers "
+                                    "or in CEREBRAS_API_KEY.")
+            from desktop.core.providers.chat_completions import CerebrasProvider
+
+            provider: Provider = CerebrasProvider(model, key, url, timeout,
+                                                  self.settings.cerebras_prediction)
+        elif pid == "openai":
+            if not url or not model:
+                raise ProviderError("The OpenAI-compatible server needs a base URL and a model "
+                                    "name in Settings → Providers (or OPENAI_BASE_URL).")
+            from desktop.core.providers.chat_completions import OpenAIProvider
+
+            provider = OpenAIProvider(model, key, url, timeout)
+        else:
+            if not key:
+                raise ProviderError("Claude has no API key. Set one in Settings → Providers or "
+                                    "in ANTHROPIC_API_KEY.")
+            from desktop.core.providers.claude import ClaudeProvider
+
+            provider = ClaudeProvider(model, key, url, max(timeout, 30.0))
+        self._configs[pid] = config
+        return provider
+
+    def _drop(self, pid: str) -> None:
+        provider = self._providers.pop(pid, None)
+        self._configs.pop(pid, None)
+        if provider is not None:
+            provider.close()
+
+    def close(self) -> None:
+        with self._lock:
+            for pid in list(self._providers):
+                self._drop(pid)

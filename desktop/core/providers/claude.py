@@ -1,0 +1,121 @@
+"""Claude (Sonnet by default) through the official `anthropic` SDK: the strong tier.
+
+Prompt caching: the system prompt and the current code carry `cache_control`, so the second
+request on the same code reads them from Anthropic's cache (a tenth of the input price) instead of
+paying for them again. The instruction comes after the last breakpoint, so every keystroke
+and every turn shares the cached prefix. No sampling parameters are sent: the current API
+version rejects them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from desktop.core.providers.base import (
+    ChatRequest,
+    Done,
+    Event,
+    Message,
+    Provider,
+    ProviderError,
+    TextDelta,
+    Usage,
+)
+from desktop.core.providers.chat_completions import timeouts
+from desktop.core.providers.cloud_errors import CloudTarget, error_from_exception
+
+CACHED = {"type": "ephemeral"}
+
+
+def anthropic_messages(messages: list[Message]) -> tuple[list[dict], list[dict]]:
+    """(system blocks, messages) in the Messages API shape, with cache breakpoints on the
+    system prompt and at the end of each message's stable prefix (at most 4 in all)."""
+    system: list[dict] = []
+    turns: list[dict] = []
+    for message in messages:
+        if message.role == "system":
+            system.append({"type": "text", "text": message.content, "cache_control": CACHED})
+            continue
+        cut = message.stable_prefix
+        if 0 < cut < len(message.content):
+            blocks = [{"type": "text", "text": message.content[:cut], "cache_control": CACHED},
+                      {"type": "text", "text": message.content[cut:]}]
+        else:
+            blocks = [{"type": "text", "text": message.content}]
+        turns.append({"role": message.role, "content": blocks})
+    breakpoints = system + [b for t in turns for b in t["content"] if "cache_control" in b]
+    for block in breakpoints[:-4]:  # the API allows four; the newest code matters most
+        block.pop("cache_control")
+    return system, turns
+
+
+class ClaudeProvider(Provider):
+    id = "anthropic"
+    needs_key = True
+    key_env_var = "ANTHROPIC_API_KEY"
+
+    def __init__(self, model: str, api_key: str, base_url: str = "",
+                 timeout_s: float = 30.0) -> None:
+        from anthropic import Anthropic, Timeout
+
+        self.model_name = model
+        self.timeout_s = timeout_s
+        self._client = Anthropic(api_key=api_key, base_url=base_url or None,
+                                 timeout=timeouts(Timeout, timeout_s), max_retries=0)
+        self.target = CloudTarget("Anthropic", str(self._client.base_url),
+                                  "ANTHROPIC_API_KEY", api_key)
+
+    def stream(self, request: ChatRequest) -> Iterator[Event]:
+        system, turns = anthropic_messages(request.messages)
+        try:
+            events = self._client.messages.create(
+                model=self.model_name, max_tokens=request.max_tokens, system=system,
+                messages=turns, stream=True)
+        except Exception as exc:  # the SDK's errors, mapped to what the user should do
+            yield error_from_exception(exc, self.target, self.timeout_s)
+            return
+        start: Any = None
+        out_tokens, deltas, finish = 0, 0, "stop"
+        try:
+            for event in events:
+                if request.cancel.is_set():
+                    yield _usage(start, out_tokens or deltas)
+                    yield Done("cancelled")
+                    return
+                if event.type == "message_start":
+                    start = event.message.usage
+                elif event.type == "content_block_delta" and event.delta.type == "text_delta":
+                    deltas += 1
+                    yield TextDelta(event.delta.text)
+                elif event.type == "message_delta":
+                    out_tokens = event.usage.output_tokens
+                    if event.delta.stop_reason == "max_tokens":
+                        finish = "length"
+        except Exception as exc:
+            # An error event after HTTP 200 (overloaded): what arrived stays with the caller.
+            yield _usage(start, out_tokens or deltas)
+            yield error_from_exception(exc, self.target, self.timeout_s, partial_tokens=deltas)
+            return
+        finally:
+            events.close()
+        yield _usage(start, out_tokens)
+        yield Done(finish)
+
+    def list_models(self) -> list[str]:
+        try:
+            return sorted(model.id for model in self._client.models.list().data)
+        except Exception as exc:
+            raise ProviderError(error_from_exception(exc, self.target, self.timeout_s).message
+                                ) from None
+
+    def close(self) -> None:
+        self._client.close()
+
+
+def _usage(start: Any, out_tokens: int) -> Usage:
+    if start is None:
+        return Usage(0, out_tokens)
+    return Usage(tokens_in=start.input_tokens or 0, tokens_out=out_tokens,
+                 cached_tokens=start.cache_read_input_tokens or 0,
+                 cache_creation_tokens=start.cache_creation_input_tokens or 0)

@@ -1,0 +1,142 @@
+"""Which provider serves a request, and why: every routing rule lives here.
+
+Tiers:
+- fast: Cerebras when it has a key and is healthy, else an OpenAI-compatible server when
+  one is configured, else the local model. Every keystroke goes here.
+- strong: Claude (Sonnet). Never per keystroke; only when a request is kept (Enter) and
+  1. the user asked for it: Ctrl+Enter, the toolbar toggle, or an instruction that starts
+     with `/sonnet`;
+  2. the instruction asks for what small fast models do badly (HARD_REQUESTS below);
+  3. the fast result failed: no code came back, or the page threw uncaught errors.
+  Rules 2 and 3 follow the `auto_escalate` setting. Escalation stops, with a message, when
+  Claude has no key, is cooling down after failures, or today's spend reached the cap.
+
+A failing provider falls back along the chain: Claude → fast cloud → local; fast cloud →
+local (failover.py does the falling back).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from desktop.core.breaker import CircuitBreaker
+from desktop.core.settings import Settings
+
+STRONG_COMMAND = "/sonnet"
+LABELS = {"local": "the local model", "cerebras": "Cerebras",
+          "openai": "the OpenAI-compatible server", "anthropic": "Claude"}
+
+# What the fast tier does badly, by what the instruction asks for. Checked on Enter only.
+HARD_REQUESTS: list[tuple[str, re.Pattern[str]]] = [
+    ("a backend", re.compile(r"\b(back[- ]?end|server[- ]side|api endpoints?|http val|"
+                             r"webhooks?|cron|proxy)\b", re.I)),
+    ("storage", re.compile(r"\b(databases?|sqlite|sql|persist\w*|blob storage|"
+                           r"save \w+ on the server)\b", re.I)),
+    ("auth", re.compile(r"\b(log ?ins?|sign[- ]?(in|up)|auth\w*|passwords?|user accounts?|"
+                        r"oauth)\b", re.I)),
+    ("several files", re.compile(r"\b(several|multiple|separate|many) files\b", re.I)),
+]
+
+Purpose = Literal["keystroke", "commit"]
+
+
+@dataclass(frozen=True)
+class RouteDecision:
+    provider_id: str
+    reason: str  # short and human, shown in the status bar and by `generate --json`
+    fallbacks: tuple[str, ...] = ()
+    escalated: bool = False
+    instruction: str = ""  # what the model is asked, a leading /sonnet removed
+
+
+def hard_request(instruction: str) -> str:
+    """What about the instruction needs the strong tier ("a backend"), or ""."""
+    for label, pattern in HARD_REQUESTS:
+        if pattern.search(instruction):
+            return label
+    return ""
+
+
+def strip_command(instruction: str) -> tuple[str, bool]:
+    text = instruction.lstrip()
+    if text.lower().startswith(STRONG_COMMAND) and (len(text) == len(STRONG_COMMAND)
+                                                    or text[len(STRONG_COMMAND)].isspace()):
+        return text[len(STRONG_COMMAND):].strip(), True
+    return instruction.strip(), False
+
+
+@dataclass
+class Router:
+    settings: Settings
+    breaker: CircuitBreaker
+    available: frozenset[str] = frozenset({"local"})  # providers with a key or a server set
+
+    def fast_tier(self) -> tuple[str, str]:
+        """(provider id, why) for the fast tier right now."""
+        choice = self.settings.fast_provider
+        if choice == "local":
+            return "local", "local model (chosen in Settings)"
+        candidates = ["cerebras", "openai"] if choice == "auto" else [choice]
+        skipped = []
+        for pid in candidates:
+            if pid not in self.available:
+                if choice != "auto":
+                    skipped.append(f"{LABELS[pid]} is not set up")
+                continue
+            if self.breaker.is_open(pid):
+                skipped.append(f"{LABELS[pid]} is cooling down after failures "
+                               f"({self.breaker.remaining_s(pid):.0f} s left)")
+                continue
+            return pid, f"fast tier: {LABELS[pid]}"
+        if skipped:
+            return "local", "local model: " + "; ".join(skipped)
+        return "local", "local model (no cloud key set)"
+
+    def route(self, instruction: str, purpose: Purpose = "keystroke", *,
+              want_strong: bool = False, fast_failure: str = "",
+              spent_today_usd: float = 0.0) -> RouteDecision:
+        """`want_strong`: Ctrl+Enter or the toolbar toggle. `fast_failure`: why the fast
+        tier's result for this instruction failed, when it did."""
+        text, commanded = strip_command(instruction)
+        fast, fast_reason = self.fast_tier()
+        strong_why = ""
+        if purpose == "commit":
+            if want_strong or commanded:
+                strong_why = "asked for Claude"
+            elif self.settings.auto_escalate and fast_failure:
+                strong_why = f"the fast result failed ({fast_failure})"
+            elif self.settings.auto_escalate and (hard := hard_request(text)):
+                strong_why = f"the request needs {hard}"
+        if strong_why:
+            blocked = self._strong_blocked(spent_today_usd)
+            if not blocked:
+                return RouteDecision("anthropic", f"Claude: {strong_why}",
+                                     self._fallbacks("anthropic", fast), True, text)
+            fast_reason = f"{fast_reason} — {strong_why}, but {blocked}"
+        elif purpose == "keystroke" and (want_strong or commanded):
+            fast_reason += "; Claude answers on Enter"
+        return RouteDecision(fast, fast_reason, self._fallbacks(fast, fast), False, text)
+
+    def forced(self, provider_id: str, instruction: str) -> RouteDecision:
+        """The user named the provider (`--provider`): no routing and no falling back."""
+        text, _ = strip_command(instruction)
+        return RouteDecision(provider_id, f"{LABELS[provider_id]} (chosen with --provider)",
+                             (), provider_id == "anthropic", text)
+
+    def _strong_blocked(self, spent_today_usd: float) -> str:
+        if "anthropic" not in self.available:
+            return "no Anthropic key is set (Settings → Providers)"
+        if self.breaker.is_open("anthropic"):
+            return (f"Claude is cooling down after failures "
+                    f"({self.breaker.remaining_s('anthropic'):.0f} s left)")
+        cap = self.settings.daily_spend_cap_usd
+        if cap > 0 and spent_today_usd >= cap:
+            return (f"today's spend ${spent_today_usd:.2f} reached the ${cap:.2f} daily cap "
+                    "(raise it in Settings)")
+        return ""
+
+    def _fallbacks(self, first: str, fast: str) -> tuple[str, ...]:
+        chain = [fast, "local"] if first == "anthropic" else ["local"]
+        return tuple(dict.fromkeys(p for p in chain if p != first))

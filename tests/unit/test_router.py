@@ -1,0 +1,163 @@
+"""Every routing rule in router.py, and the circuit breaker it consults."""
+
+import pytest
+
+from desktop.core.breaker import AUTH_COOLDOWN_S, COOLDOWN_S, FAILURES_TO_OPEN, CircuitBreaker
+from desktop.core.router import Router, hard_request, strip_command
+from desktop.core.settings import Settings
+
+ALL = frozenset({"local", "cerebras", "anthropic"})
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def router(available=ALL, clock=None, **settings) -> Router:
+    return Router(Settings(**settings), CircuitBreaker(clock or Clock()), frozenset(available))
+
+
+def test_keystrokes_go_to_cerebras_when_it_has_a_key():
+    decision = router().route("a todo list")
+    assert decision.provider_id == "cerebras" and decision.fallbacks == ("local",)
+    assert "Cerebras" in decision.reason and not decision.escalated
+
+
+def test_keystrokes_go_to_the_local_model_without_a_cloud_key():
+    decision = router({"local"}).route("a todo list")
+    assert decision.provider_id == "local" and decision.fallbacks == ()
+    assert "no cloud key" in decision.reason
+
+
+def test_an_openai_compatible_server_is_the_fast_tier_when_cerebras_has_no_key():
+    assert router({"local", "openai"}).route("x").provider_id == "openai"
+    assert router(ALL | {"openai"}, fast_provider="openai").route("x").provider_id == "openai"
+
+
+def test_choosing_local_in_settings_keeps_everything_local():
+    assert router(fast_provider="local").route("a backend with a database").provider_id == "local"
+
+
+@pytest.mark.parametrize("instruction", [
+    "/sonnet a todo list", "a backend that stores todos", "add a login page",
+    "save the scores in a database", "split it into several files", "/sonnet",
+])
+def test_claude_is_never_called_per_keystroke(instruction):
+    assert router().route(instruction, "keystroke").provider_id == "cerebras"
+    assert router().route(instruction, "keystroke", want_strong=True).provider_id == "cerebras"
+
+
+def test_a_sonnet_command_escalates_on_enter_and_is_removed_from_the_instruction():
+    decision = router().route("/sonnet  a chess board", "commit")
+    assert decision.provider_id == "anthropic" and decision.escalated
+    assert decision.instruction == "a chess board"
+    assert decision.fallbacks == ("cerebras", "local")
+    assert "asked for Claude" in decision.reason
+    assert router().route("/sonnet a chess board").reason.endswith("Claude answers on Enter")
+
+
+def test_ctrl_enter_or_the_toggle_escalates_on_enter():
+    assert router().route("a chess board", "commit", want_strong=True).provider_id == "anthropic"
+
+
+@pytest.mark.parametrize(("instruction", "need"), [
+    ("a backend that keeps a guestbook", "a backend"),
+    ("an HTTP val with api endpoints for notes", "a backend"),
+    ("persist the todos", "storage"),
+    ("store scores in sqlite", "storage"),
+    ("users sign in with a password", "auth"),
+    ("add OAuth login", "auth"),
+    ("split the code into multiple files", "several files"),
+])
+def test_hard_requests_escalate_on_enter(instruction, need):
+    assert hard_request(instruction) == need
+    decision = router().route(instruction, "commit")
+    assert decision.provider_id == "anthropic" and f"needs {need}" in decision.reason
+
+
+@pytest.mark.parametrize("instruction", [
+    "a counter with a big button", "save the list in localStorage", "a serverless-looking "
+    "landing page", "a pomodoro timer", "make the files list sortable",
+])
+def test_front_end_requests_stay_on_the_fast_tier(instruction):
+    assert hard_request(instruction) == ""
+    assert router().route(instruction, "commit").provider_id == "cerebras"
+
+
+def test_a_failed_fast_result_escalates_on_enter():
+    decision = router().route("a counter", "commit", fast_failure="the page threw an error")
+    assert decision.provider_id == "anthropic"
+    assert "fast result failed (the page threw an error)" in decision.reason
+
+
+def test_automatic_escalation_can_be_turned_off_but_asking_still_works():
+    r = router(auto_escalate=False)
+    assert r.route("a backend with a database", "commit").provider_id == "cerebras"
+    assert r.route("x", "commit", fast_failure="no code").provider_id == "cerebras"
+    assert r.route("/sonnet x", "commit").provider_id == "anthropic"
+
+
+def test_without_an_anthropic_key_escalation_says_why_and_stays_fast():
+    decision = router({"local", "cerebras"}).route("/sonnet x", "commit")
+    assert decision.provider_id == "cerebras"
+    assert "no Anthropic key is set" in decision.reason
+
+
+def test_the_daily_spending_cap_stops_escalation_with_a_clear_message():
+    r = router(daily_spend_cap_usd=1.0)
+    assert r.route("/sonnet x", "commit", spent_today_usd=0.99).provider_id == "anthropic"
+    decision = r.route("/sonnet x", "commit", spent_today_usd=1.0)
+    assert decision.provider_id == "cerebras"
+    assert "$1.00 reached the $1.00 daily cap" in decision.reason
+    assert "raise it in Settings" in decision.reason
+    # A cap of 0 means no cap.
+    assert router(daily_spend_cap_usd=0).route("/sonnet x", "commit",
+                                               spent_today_usd=99).provider_id == "anthropic"
+
+
+def test_a_cooling_down_provider_is_skipped_until_the_cooldown_ends():
+    clock = Clock()
+    r = router(clock=clock)
+    for _ in range(FAILURES_TO_OPEN - 1):
+        r.breaker.record_failure("cerebras", "unavailable")
+    assert r.route("x").provider_id == "cerebras"  # not yet
+    r.breaker.record_failure("cerebras", "unavailable")
+    decision = r.route("x")
+    assert decision.provider_id == "local" and "cooling down" in decision.reason
+    clock.now += COOLDOWN_S + 1
+    assert r.route("x").provider_id == "cerebras"
+
+
+def test_a_rejected_key_opens_the_breaker_at_once_and_a_new_key_resets_it():
+    clock = Clock()
+    r = router(clock=clock)
+    r.breaker.record_failure("anthropic", "auth")
+    assert r.route("/sonnet x", "commit").provider_id == "cerebras"
+    clock.now += AUTH_COOLDOWN_S - 10
+    assert r.breaker.is_open("anthropic")
+    r.breaker.reset("anthropic")
+    assert r.route("/sonnet x", "commit").provider_id == "anthropic"
+
+
+def test_retry_after_sets_the_cooldown():
+    clock = Clock()
+    breaker = CircuitBreaker(clock)
+    breaker.record_failure("cerebras", "rate_limit", retry_after_s=7)
+    assert breaker.remaining_s("cerebras") == pytest.approx(7)
+    clock.now += 7.5
+    assert not breaker.is_open("cerebras")
+
+
+def test_forced_provider_has_no_fallbacks():
+    decision = router().forced("anthropic", "/sonnet x")
+    assert decision.provider_id == "anthropic" and decision.fallbacks == ()
+    assert decision.instruction == "x" and "--provider" in decision.reason
+
+
+def test_strip_command_only_takes_the_whole_word():
+    assert strip_command("/sonnetized page") == ("/sonnetized page", False)
+    assert strip_command("  /SONNET a page") == ("a page", True)
