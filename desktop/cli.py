@@ -27,8 +27,13 @@ def _parser() -> argparse.ArgumentParser:
     gen = sub.add_parser("generate", help="generate an app from an instruction")
     gen.add_argument("instruction")
     gen.add_argument("--base", type=Path, help="an HTML file to change instead of starting anew")
-    gen.add_argument("--provider", default="local", choices=["local"])
-    gen.add_argument("--model", dest="sub_model", default="", metavar="PATH_OR_ID")
+    gen.add_argument("--provider", default="auto",
+                     choices=["auto", "local", "cerebras", "anthropic", "openai"],
+                     help="auto (default): the fast tier (Cerebras with a key, else the local "
+                          "model), Claude for hard requests or /sonnet, falling back on failure")
+    gen.add_argument("--model", dest="sub_model", default="", metavar="MODEL",
+                     help="with a cloud --provider, its model id; otherwise a local catalog "
+                          "id or GGUF path")
     gen.add_argument("--max-tokens", type=int, default=None)
     gen.add_argument("--edit-format", choices=["whole", "search-replace", "unified-diff"],
                      help="how to ask for changes to --base (default: the setting)")

@@ -1,4 +1,5 @@
-"""`keystroke generate`: one instruction through the same core the window uses."""
+"""`keystroke generate`: one instruction through the same core the window uses: routed to a
+provider, retried and falling back the same way, and recorded in the same history."""
 
 from __future__ import annotations
 
@@ -9,9 +10,18 @@ import sys
 from pathlib import Path
 
 from desktop.cli_history import record_generation
-from desktop.core.generation import CodeProgress, GenerationRequest, GenerationResult, generate
+from desktop.core.breaker import CircuitBreaker
+from desktop.core.failover import generate_routed
+from desktop.core.generation import CodeProgress, GenerationRequest, GenerationResult
 from desktop.core.local_model import open_local_provider
+from desktop.core.provider_pool import ProviderPool
+from desktop.core.router import RouteDecision, Router, strip_command
 from desktop.core.settings import Settings
+from desktop.core.store import Store
+from desktop.core.store.reports import spent_today
+
+CLOUD_MODEL_SETTINGS = {"cerebras": "cerebras_model", "anthropic": "anthropic_model",
+                        "openai": "openai_model"}
 
 
 def terminal_progress(done: int, total: int) -> None:
@@ -24,30 +34,66 @@ def terminal_progress(done: int, total: int) -> None:
     sys.stderr.flush()
 
 
+def _say(text: str) -> None:
+    print(f"keystroke: {text}", file=sys.stderr)
+
+
+def _spent_today() -> float:
+    store = Store()
+    try:
+        return spent_today(store)
+    finally:
+        store.close()
+
+
 def run_generate(args: argparse.Namespace, model: str) -> int:
     settings = Settings.load()
+    local_model = model
+    if args.provider in CLOUD_MODEL_SETTINGS and model:
+        setattr(settings, CLOUD_MODEL_SETTINGS[args.provider], model)
+        local_model = ""
     base = args.base.read_text(encoding="utf-8") if args.base else ""
-    provider = open_local_provider(settings, model, progress=terminal_progress, warm=False,
-                                   status=lambda text: print(text, file=sys.stderr))
+    pool = ProviderPool(settings, lambda: open_local_provider(
+        settings, local_model, progress=terminal_progress, warm=False, status=_say))
+    breaker = CircuitBreaker()
+    router = Router(settings, breaker, pool.available())
     request = GenerationRequest(args.instruction, base,
                                 args.max_tokens or settings.max_tokens, settings.temperature,
                                 args.edit_format or settings.edit_format)
+    try:
+        if args.provider == "auto":
+            decision = router.route(args.instruction, "commit", spent_today_usd=_spent_today())
+        else:
+            decision = router.forced(args.provider, args.instruction)
+        result = _run(pool, breaker, decision, request, args)
+        if args.provider == "auto" and result.code is None and not decision.escalated \
+                and result.finish_reason != "cancelled":
+            retry = router.route(args.instruction, "commit", fast_failure="no code came back",
+                                 spent_today_usd=_spent_today())
+            if retry.escalated:
+                _say(result.message)
+                result = _run(pool, breaker, retry, request, args)
+    finally:
+        pool.close()
+    return _report(args, result)
+
+
+def _run(pool: ProviderPool, breaker: CircuitBreaker, decision: RouteDecision,
+         request: GenerationRequest, args: argparse.Namespace) -> GenerationResult:
+    _say(f"route: {decision.reason}")
     stream_to_stdout = args.output is None and not args.json
     printed = ""
     result: GenerationResult | None = None
-    try:
-        for event in generate(provider, request):
-            if isinstance(event, GenerationResult):
-                result = event
-            elif stream_to_stdout and event.raw.startswith(printed):
-                sys.stdout.write(event.raw[len(printed):])
-                sys.stdout.flush()
-                printed = event.raw
-            elif isinstance(event, CodeProgress) and not stream_to_stdout:
-                sys.stderr.write(f"\r{event.tokens_out} tokens…")
-                sys.stderr.flush()
-    finally:
-        provider.close()
+    for event in generate_routed(pool, decision, request, breaker):
+        if isinstance(event, GenerationResult):
+            result = event
+        elif stream_to_stdout and event.raw.startswith(printed):
+            sys.stdout.write(event.raw[len(printed):])
+            sys.stdout.flush()
+            printed = event.raw
+        elif isinstance(event, CodeProgress) and not stream_to_stdout:
+            sys.stderr.write(f"\r{event.tokens_out} tokens…")
+            sys.stderr.flush()
     assert result is not None
     if not stream_to_stdout:
         sys.stderr.write("\n")
@@ -56,19 +102,30 @@ def run_generate(args: argparse.Namespace, model: str) -> int:
             sys.stdout.write(result.code[len(printed):])
         else:
             sys.stdout.write("\n")
-            print("keystroke: the finished page differs from the streamed text (it was "
-                  "repaired); use -o FILE to get the exact page.", file=sys.stderr)
+            _say("the finished page differs from the streamed text (it was repaired); use "
+                 "-o FILE to get the exact page.")
+    if result.route_reason != decision.reason:
+        _say(f"route: {result.route_reason}")
+    return result
+
+
+def _report(args: argparse.Namespace, result: GenerationResult) -> int:
     if args.output is not None and result.code is not None:
         _write_atomically(args.output, result.code)
-    project = record_generation(args.instruction, result, args.project) if result.ok else None
+    instruction = strip_command(args.instruction)[0]
+    project = record_generation(instruction, result, args.project) if result.ok else None
     if result.message:
-        print(f"keystroke: {result.message}", file=sys.stderr)
+        _say(result.message)
     if args.json:
         print(json.dumps({
             "provider": result.provider, "model": result.model,
+            "route_reason": result.route_reason,
             "ttft_ms": _round(result.ttft_ms), "total_ms": _round(result.total_ms),
             "tokens_in": result.tokens_in, "tokens_out": result.tokens_out,
-            "cached_tokens": result.cached_tokens, "finish_reason": result.finish_reason,
+            "cached_tokens": result.cached_tokens, "cache_read_tokens": result.cached_tokens,
+            "cache_creation_tokens": result.cache_creation_tokens,
+            "cost_usd": round(result.cost_usd, 6), "server_timing": result.server_timing,
+            "finish_reason": result.finish_reason,
             "output_path": str(args.output) if args.output and result.code else None,
             "code": result.code if args.output is None else None,
             "error": result.message or None,

@@ -8,11 +8,8 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-# Never read or write a developer's real keyring, and never use their real cloud keys.
+# Never read or write a developer's real keyring (nor their cloud keys: see below).
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
-for _name in ("CEREBRAS_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_API_KEY", "CEREBRAS_BASE_URL",
-              "ANTHROPIC_BASE_URL", "OPENAI_BASE_URL"):
-    os.environ.pop(_name, None)
 
 from desktop.ui.qt_env import prepare_environment
 
@@ -26,6 +23,9 @@ PAGES = Path(__file__).resolve().parent / "pages"
 def keystroke_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "keystroke-home"
     monkeypatch.setenv("KEYSTROKE_HOME", str(home))
+    for name in ("CEREBRAS_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_API_KEY", "CEREBRAS_BASE_URL",
+                 "ANTHROPIC_BASE_URL", "OPENAI_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
     return home
 
 

@@ -86,7 +86,8 @@ class GenerationResult:
             return (self.note or "The model's reply had no code.") + \
                 " The previous preview is kept."
         if self.finish_reason == "length":
-            return "The model hit the token limit; the page was completed where it stopped."
+            return " ".join(filter(None, [self.note, "The model hit the token limit; the page "
+                                          "was completed where it stopped."]))
         return self.note
 
 

@@ -205,13 +205,14 @@ def test_an_error_event_mid_stream_keeps_what_arrived(anthropic_server):
 def test_the_fast_tier_streams_from_cerebras(routing, cloud_env):
     chat, claude = cloud_env
     result = run_routed(routing, "a todo list")
+    assert len(chat.posts("/chat/completions")) == 1
     assert result.ok and result.provider == "cerebras"
     assert result.route_reason == "fast tier: Cerebras"
     assert claude.posts("/v1/messages") == []
 
 
 def test_a_busy_service_is_retried_then_succeeds(routing, cloud_env):
-    chat, _ = cloud_env
+    chat = cloud_env[0]
     chat.fail_next(503)
     result = run_routed(routing, "a todo list")
     assert result.ok and result.provider == "cerebras" and result.note == ""
@@ -220,7 +221,7 @@ def test_a_busy_service_is_retried_then_succeeds(routing, cloud_env):
 
 def test_a_failing_fast_tier_falls_back_to_the_local_model_and_says_why(routing, cloud_env,
                                                                         local):
-    chat, _ = cloud_env
+    chat = cloud_env[0]
     chat.fail_next(503, times=3)
     result = run_routed(routing, "a todo list")
     assert result.ok and result.provider == "scripted" and local.completed == ["a todo list"]
@@ -230,7 +231,7 @@ def test_a_failing_fast_tier_falls_back_to_the_local_model_and_says_why(routing,
 
 
 def test_429_with_a_long_retry_after_goes_elsewhere_at_once_and_cools_down(routing, cloud_env):
-    chat, _ = cloud_env
+    chat = cloud_env[0]
     chat.fail_next(429, headers={"retry-after": "30"})
     started = time.perf_counter()
     result = run_routed(routing, "a todo list")
@@ -243,7 +244,7 @@ def test_429_with_a_long_retry_after_goes_elsewhere_at_once_and_cools_down(routi
 
 
 def test_429_with_a_short_retry_after_waits_that_long_then_retries(routing, cloud_env):
-    chat, _ = cloud_env
+    chat = cloud_env[0]
     chat.fail_next(429, headers={"retry-after-ms": "400"})
     started = time.perf_counter()
     result = run_routed(routing, "a todo list")
@@ -252,7 +253,7 @@ def test_429_with_a_short_retry_after_waits_that_long_then_retries(routing, clou
 
 
 def test_a_rejected_key_is_not_retried(routing, cloud_env, monkeypatch):
-    chat, _ = cloud_env
+    chat = cloud_env[0]
     monkeypatch.setenv("CEREBRAS_API_KEY", "csk-wrong-key-000000")
     pool, breaker, router = routing
     result = final(generate_routed(pool, router.route("a todo list"),
@@ -263,10 +264,11 @@ def test_a_rejected_key_is_not_retried(routing, cloud_env, monkeypatch):
 
 
 def test_an_escalated_request_streams_from_claude(routing, cloud_env):
-    _, claude = cloud_env
+    chat, claude = cloud_env
     result = run_routed(routing, "/sonnet a kanban board", "commit")
     assert result.ok and result.provider == "anthropic" and "asked for Claude" in \
         result.route_reason
+    assert len(claude.posts("/v1/messages")) == 1 and chat.posts("/chat/completions") == []
     assert "a kanban board" in result.code and "/sonnet" not in result.code
 
 
@@ -275,12 +277,13 @@ def test_an_overloaded_claude_falls_back_to_the_fast_tier(routing, cloud_env):
     claude.fail_next(529, "overloaded_error", "Overloaded", times=3)
     result = run_routed(routing, "/sonnet a kanban board", "commit")
     assert result.ok and result.provider == "cerebras"
+    assert len(chat.posts("/chat/completions")) == 1
     assert "Anthropic returned 529" in result.note
     assert len(claude.posts("/v1/messages")) == 3
 
 
 def test_a_mid_stream_error_is_not_retried_and_keeps_the_partial_page(routing, cloud_env):
-    _, claude = cloud_env
+    claude = cloud_env[1]
     claude.cut_next(5, "overloaded_error", "Overloaded")
     result = run_routed(routing, "/sonnet a kanban board", "commit")
     assert result.provider == "anthropic" and result.code and not result.ok
@@ -290,7 +293,7 @@ def test_a_mid_stream_error_is_not_retried_and_keeps_the_partial_page(routing, c
 def test_keys_never_reach_the_database_logs_or_settings(routing, cloud_env, caplog,
                                                         monkeypatch):
     caplog.set_level(logging.DEBUG)
-    chat, claude = cloud_env
+    chat = cloud_env[0]
     store = Store()
     project = store.create_project("secrets")
     chat.fail_next(401)

@@ -5,6 +5,7 @@ agree with the messages."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from desktop.core.store.database import Store
 
@@ -50,6 +51,12 @@ def spent_since(store: Store, since_utc: str) -> float:
     row = store.db.execute("SELECT COALESCE(SUM(cost_usd), 0) FROM messages "
                            "WHERE role = 'assistant' AND created_at >= ?", (since_utc,)).fetchone()
     return float(row[0])
+
+
+def spent_today(store: Store) -> float:
+    """Dollars spent since local midnight."""
+    midnight = datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+    return spent_since(store, midnight.astimezone(UTC).isoformat(timespec="milliseconds"))
 
 
 def cost_by_project(store: Store) -> list[dict]:
