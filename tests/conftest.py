@@ -49,3 +49,43 @@ def local_provider(default_model_file: Path):
     provider.load()
     yield provider
     provider.close()
+
+
+@pytest.fixture(autouse=True)
+def no_session_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keys typed into Settings live for a session; a test is a session."""
+    from desktop.core import keys
+
+    monkeypatch.setattr(keys, "_session", {})
+
+
+@pytest.fixture
+def chat_server():
+    """A fake Cerebras / OpenAI-compatible server (tests/fakes/chat_server.py)."""
+    from tests.fakes.chat_server import ChatCompletionsServer
+    from tests.fakes.cloud_env import CEREBRAS_KEY
+
+    with ChatCompletionsServer(api_key=CEREBRAS_KEY) as server:
+        yield server
+
+
+@pytest.fixture
+def anthropic_server():
+    """A fake Anthropic Messages API (tests/fakes/anthropic_server.py)."""
+    from tests.fakes.anthropic_server import AnthropicServer
+    from tests.fakes.cloud_env import ANTHROPIC_KEY
+
+    with AnthropicServer(api_key=ANTHROPIC_KEY) as server:
+        yield server
+
+
+@pytest.fixture
+def cloud_env(monkeypatch: pytest.MonkeyPatch, chat_server, anthropic_server):
+    """Keys and base URLs in the environment, as a user would set them."""
+    from tests.fakes.cloud_env import ANTHROPIC_KEY, CEREBRAS_KEY
+
+    monkeypatch.setenv("CEREBRAS_API_KEY", CEREBRAS_KEY)
+    monkeypatch.setenv("CEREBRAS_BASE_URL", chat_server.url)
+    monkeypatch.setenv("ANTHROPIC_API_KEY", ANTHROPIC_KEY)
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", anthropic_server.url)
+    return chat_server, anthropic_server

@@ -30,13 +30,15 @@ def record_draft(store: Store, project_id: int, instruction: str,
 
 
 def commit(store: Store, project_id: int, instruction: str, result: GenerationResult,
-           parent_id: int | None) -> Version:
-    """A kept result: a new version, and the exchange that made it in the thread."""
+           parent_id: int | None, recorded_as_draft: bool = False) -> Version:
+    """A kept result: a new version, and the exchange that made it in the thread. Its cost
+    counts once: not again when it was already recorded as a draft (the window records
+    every result as it arrives) or came from the cache."""
     assert result.code is not None
     version = store.add_version(project_id, result.code, instruction, result.provider,
                                 result.model, parent_id, result.route_reason)
     usage = usage_of(result)
-    if result.from_cache:  # the model was paid when the draft was made, not again now
+    if result.from_cache or recorded_as_draft:
         usage = MessageUsage(result.provider, result.model)
     store.record_exchange(project_id, instruction, result.reply, usage, "commit", version.id)
     return version

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from desktop.core import keys
 from desktop.core.providers.base import Provider, ProviderError
+from desktop.core.router import LABELS
 from desktop.core.settings import Settings
 
 CLOUD = ("cerebras", "anthropic", "openai")
@@ -27,14 +28,15 @@ class ProviderPool:
         self._configs: dict[str, tuple] = {}
         self._lock = threading.RLock()
 
-    def _config(self, pid: str) -> tuple[str, str, str]:
-        """(key, base URL, model) as they are now."""
+    def _config(self, pid: str) -> tuple:
+        """(key, base URL, model, then what else shapes the client) as they are now."""
         s = self.settings
         model = {"cerebras": s.cerebras_model, "anthropic": s.anthropic_model,
                  "openai": s.openai_model}[pid]
         configured = {"cerebras": s.cerebras_base_url, "anthropic": s.anthropic_base_url,
                       "openai": s.openai_base_url}[pid]
-        return keys.lookup(pid).key, keys.base_url(pid, configured), model
+        return (keys.lookup(pid).key, keys.base_url(pid, configured), model,
+                s.request_timeout_s, s.cerebras_prediction, s.cerebras_reasoning_effort)
 
     def available(self) -> frozenset[str]:
         """Providers that can be asked: local always; a cloud one with a key (an
@@ -43,7 +45,7 @@ class ProviderPool:
         ready = {"local"}
         with self._lock:
             for pid in CLOUD:
-                key, url, model = config = self._config(pid)
+                key, url, model, *_ = config = self._config(pid)
                 if self._configs.get(pid) not in (None, config):
                     self._drop(pid)
                 usable = (bool(url and model) if pid == "openai" else bool(key and model))
@@ -74,30 +76,14 @@ class ProviderPool:
                 old.close()
 
     def _make_cloud(self, pid: str) -> Provider:
-        key, url, model = config = self._config(pid)
-        timeout = self.settings.request_timeout_s
-        if pid == "cerebras":
-            if not key:
-                raise ProviderError("Cerebras has no API key. Set one in Settings → Providers "
-                                    "or in CEREBRAS_API_KEY.")
-            from desktop.core.providers.chat_completions import CerebrasProvider
-
-            provider: Provider = CerebrasProvider(model, key, url, timeout,
-                                                  self.settings.cerebras_prediction)
-        elif pid == "openai":
-            if not url or not model:
-                raise ProviderError("The OpenAI-compatible server needs a base URL and a model "
-                                    "name in Settings → Providers (or OPENAI_BASE_URL).")
-            from desktop.core.providers.chat_completions import OpenAIProvider
-
-            provider = OpenAIProvider(model, key, url, timeout)
-        else:
-            if not key:
-                raise ProviderError("Claude has no API key. Set one in Settings → Providers or "
-                                    "in ANTHROPIC_API_KEY.")
-            from desktop.core.providers.claude import ClaudeProvider
-
-            provider = ClaudeProvider(model, key, url, max(timeout, 30.0))
+        key, url, model, *_ = config = self._config(pid)
+        if pid == "openai" and not (url and model):
+            raise ProviderError("The OpenAI-compatible server needs a base URL and a model "
+                                "name in Settings → Providers (or OPENAI_BASE_URL).")
+        if pid != "openai" and not key:
+            raise ProviderError(f"{LABELS[pid]} has no API key. Set one in Settings → Providers "
+                                f"or in {keys.ENV_VARS[pid]}.")
+        provider = make_cloud_provider(pid, key, url, model, self.settings)
         self._configs[pid] = config
         return provider
 
@@ -111,3 +97,19 @@ class ProviderPool:
         with self._lock:
             for pid in list(self._providers):
                 self._drop(pid)
+
+
+def make_cloud_provider(pid: str, key: str, base_url: str, model: str,
+                        settings: Settings) -> Provider:
+    """A cloud provider with these values (the dialog tests typed ones before saving)."""
+    timeout = settings.request_timeout_s
+    if pid == "anthropic":
+        from desktop.core.providers.claude import ClaudeProvider
+
+        return ClaudeProvider(model, key, base_url, max(timeout, 30.0))
+    from desktop.core.providers.chat_completions import CerebrasProvider, OpenAIProvider
+
+    if pid == "cerebras":
+        return CerebrasProvider(model, key, base_url, timeout, settings.cerebras_prediction,
+                                settings.cerebras_reasoning_effort)
+    return OpenAIProvider(model, key, base_url, timeout)

@@ -45,6 +45,9 @@ class Settings:
     cerebras_model: str = "gpt-oss-120b"
     cerebras_base_url: str = ""  # empty: CEREBRAS_BASE_URL, else the SDK's default
     cerebras_prediction: bool = True  # send the current code as a Predicted Output
+    # Reasoning models (gpt-oss) think before the first code token: keep it short for a live
+    # preview. "" sends nothing (the model's default).
+    cerebras_reasoning_effort: str = "low"
     anthropic_model: str = "claude-sonnet-5-5"  # claude-sonnet-4-5 ends on 2026-11-30
     anthropic_base_url: str = ""
     openai_model: str = ""

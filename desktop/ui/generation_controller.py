@@ -5,6 +5,10 @@ generated against the committed code. A newer request cancels the one in flight 
 newest result is ever shown), and a result already made for the same instruction, code and
 model comes from the cache without a model call. Enter keeps the result as the new base
 code; Esc drops it and shows the base again.
+
+Which model answers is the router's call (core/router.py): keystrokes go to the fast tier;
+Enter may escalate to Claude (Ctrl+Enter, the toolbar toggle, /sonnet, a hard request, or a
+fast result that failed), and then Claude's page is the one kept.
 """
 
 from __future__ import annotations
@@ -16,15 +20,18 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from desktop.core.breaker import CircuitBreaker
+from desktop.core.failover import generate_routed
 from desktop.core.generation import (
     CodeProgress,
     GenerationRequest,
     GenerationResult,
     ResultCache,
-    generate,
 )
 from desktop.core.prompts import build_messages
+from desktop.core.provider_pool import ProviderPool
 from desktop.core.providers.base import ChatRequest, Provider
+from desktop.core.router import LABELS, Purpose, RouteDecision, Router
 from desktop.core.settings import Settings
 from desktop.ui.workers import BackgroundJob
 
@@ -38,6 +45,7 @@ class _Running:
     base_code: str
     cancel: threading.Event
     job: BackgroundJob
+    decision: RouteDecision
 
 
 class GenerationController(QObject):
@@ -45,13 +53,22 @@ class GenerationController(QObject):
     state_changed = Signal(str)
     result_ready = Signal(object)  # GenerationResult, stale ones excluded
     committed = Signal(str, object, str)  # instruction, GenerationResult, the code it changed
-    notice = Signal(str)  # something the user should read
+    notice = Signal(str, bool)  # something the user should read; True: an error
     latency_measured = Signal(float)  # last keystroke → page in the preview, ms
+    route_chosen = Signal(str)  # why the request just started goes where it goes
+    # Every reply a model sent (instruction, GenerationResult), superseded and cancelled
+    # ones too: they cost tokens, so they are recorded.
+    reply_received = Signal(str, object)
 
     def __init__(self, settings: Settings, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
-        self.provider: Provider | None = None
+        self.local: Provider | None = None  # the local model, once loaded
+        self.breaker = CircuitBreaker()
+        self.pool = ProviderPool(settings)
+        self.router = Router(settings, self.breaker)
+        self.want_strong = False  # the toolbar toggle: Enter asks Claude
+        self.spent_today_usd = 0.0
         self.base_code = ""
         self.cache = ResultCache()
         self.generations_started = 0
@@ -60,6 +77,7 @@ class GenerationController(QObject):
         self._running: _Running | None = None
         self._warming: threading.Event | None = None
         self._draft: GenerationResult | None = None  # finished result for _instruction
+        self._fast_failure = ""  # why the fast tier's page for _instruction is no good
         self._pending_commit = False
         self._ids = itertools.count(1)
         self._tags = itertools.count(1)
@@ -77,15 +95,33 @@ class GenerationController(QObject):
     def busy(self) -> bool:
         return self._running is not None or self._debounce.isActive()
 
-    @property
-    def model_key(self) -> str:
-        return f"{self.provider.id}:{self.provider.model_name}" if self.provider else ""
-
-    def set_provider(self, provider: Provider | None) -> None:
-        self._cancel_running()
-        self.provider = provider
-        if provider is not None and self._instruction.strip():
+    def set_local(self, provider: Provider | None) -> None:
+        """The local model is loaded (or gone, while another one loads)."""
+        if provider is None or self._routes_to("local"):
+            self._cancel_running()
+        self.local = provider
+        self.pool.set_local(provider)
+        if provider is not None and self._instruction.strip() and self._running is None:
             self._start_current()
+
+    def set_available(self, providers: frozenset[str]) -> None:
+        """Which providers have keys (or servers) now; looked up off the GUI thread."""
+        self.router.available = providers
+
+    def _routes_to(self, provider_id: str) -> bool:
+        return self._running is not None and self._running.decision.provider_id == provider_id
+
+    def _cache_key(self, decision: RouteDecision) -> str:
+        if decision.provider_id == "local":
+            return f"local:{self.local.model_name if self.local else ''}"
+        model = getattr(self.settings, f"{decision.provider_id}_model", "")
+        return f"{decision.provider_id}:{model}"
+
+    def _route(self, purpose: Purpose, strong: bool = False) -> RouteDecision:
+        return self.router.route(self._instruction.strip(), purpose,
+                                 want_strong=strong or self.want_strong,
+                                 fast_failure=self._fast_failure,
+                                 spent_today_usd=self.spent_today_usd)
 
     def restore_instruction(self, text: str) -> None:
         """An instruction brought back from a draft: remembered, not generated until the
@@ -97,12 +133,26 @@ class GenerationController(QObject):
         self._typed_at = time.perf_counter()
         self._measuring = True
         self._draft = None
+        self._fast_failure = ""
         self._debounce.start(self.settings.debounce_ms)
 
-    def commit(self) -> None:
-        """Keep the result for the current instruction as the base code (Enter)."""
+    def page_error(self, message: str) -> None:
+        """The preview reported an uncaught error; if it came from the page that Enter
+        would keep, Enter asks the strong tier instead (when the router allows)."""
+        if self._draft is not None and self._draft.provider != "anthropic":
+            self._fast_failure = f"the page threw: {message[:100]}"
+
+    def commit(self, strong: bool = False) -> None:
+        """Keep the result for the current instruction as the base code (Enter); with
+        `strong` (Ctrl+Enter), or when the router escalates, Claude makes it first."""
         if not self._instruction.strip():
             return
+        decision = self._route("commit", strong)
+        if decision.escalated and (self._draft is None or self._draft.provider != "anthropic"):
+            self._escalate(decision)
+            return
+        if decision.reason != self._route("keystroke").reason:
+            self.route_chosen.emit(decision.reason)  # e.g. escalation stopped by the cap
         if self._draft is not None:
             self._commit(self._draft)
             return
@@ -130,6 +180,14 @@ class GenerationController(QObject):
         self._stop_warming()
         self._drop_pending()
         self.base_code = code
+
+    def _escalate(self, decision: RouteDecision) -> None:
+        self._debounce.stop()
+        self._draft = None
+        self._cancel_running()
+        self._pending_commit = True
+        self.state_changed.emit("Asking Claude, then keeping it…")
+        self._launch(self._instruction.strip(), decision)
 
     def _drop_pending(self) -> None:
         """Forget the typed-but-not-generated, the draft and the request in flight."""
@@ -161,10 +219,11 @@ class GenerationController(QObject):
             self._show(self.base_code, final=True)
             self.state_changed.emit("Ready")
             return
-        if self.provider is None:
+        decision = self._route("keystroke")
+        if decision.provider_id == "local" and self.local is None:
             self.state_changed.emit("Waiting for the model…")
             return
-        cached = self.cache.get(instruction, self.base_code, self.model_key)
+        cached = self.cache.get(instruction, self.base_code, self._cache_key(decision))
         if cached is not None:
             self._cancel_running()
             self._finish(cached, current=True)
@@ -173,17 +232,18 @@ class GenerationController(QObject):
         if running and running.instruction == instruction and running.base_code == self.base_code:
             return  # the same request is already on its way
         self._cancel_running()
-        self._launch(instruction)
+        self._launch(instruction, decision)
 
-    def _launch(self, instruction: str) -> None:
-        provider, request_id, cancel = self.provider, next(self._ids), threading.Event()
-        assert provider is not None
+    def _launch(self, instruction: str, decision: RouteDecision) -> None:
+        pool, breaker = self.pool, self.breaker
+        request_id, cancel = next(self._ids), threading.Event()
         request = GenerationRequest(instruction, self.base_code, self.settings.max_tokens,
                                     self.settings.temperature, self.settings.edit_format)
+        cache_key = self._cache_key(decision)
 
         def work(emit) -> GenerationResult | None:
             result = None
-            for event in generate(provider, request, cancel):
+            for event in generate_routed(pool, decision, request, breaker, cancel):
                 if isinstance(event, CodeProgress):
                     emit(event)
                 else:
@@ -192,12 +252,13 @@ class GenerationController(QObject):
 
         job = BackgroundJob(work, self)
         job.progressed.connect(lambda event: self._on_progress(request_id, event))
-        job.succeeded.connect(lambda result: self._on_result(request_id, instruction,
-                                                             request.base_code, result))
+        job.succeeded.connect(lambda result: self._on_result(
+            request_id, instruction, request.base_code, cache_key, decision, result))
         job.failed.connect(lambda message: self._on_failed(request_id, message))
-        self._running = _Running(request_id, instruction, self.base_code, cancel, job)
+        self._running = _Running(request_id, instruction, self.base_code, cancel, job, decision)
         self.generations_started += 1
-        self.state_changed.emit(f"Generating with {provider.model_name}…")
+        self.route_chosen.emit(decision.reason)
+        self.state_changed.emit(f"Generating with {LABELS[decision.provider_id]}…")
         job.start()
 
     def _cancel_running(self) -> None:
@@ -226,10 +287,13 @@ class GenerationController(QObject):
         running = self._running
         return running is not None and running.instruction == self._instruction.strip()
 
-    def _on_result(self, request_id: int, instruction: str, base_code: str,
-                   result: GenerationResult | None) -> None:
+    def _on_result(self, request_id: int, instruction: str, base_code: str, cache_key: str,
+                   decision: RouteDecision, result: GenerationResult | None) -> None:
         if result is not None:
-            self.cache.put(instruction, base_code, self.model_key, result)
+            self.reply_received.emit(instruction, result)
+            if result.route_reason == decision.reason:
+                # A fallback's result is not what this route gives when all is well.
+                self.cache.put(instruction, base_code, cache_key, result)
         if self._running is None or self._running.id != request_id or result is None:
             return  # superseded: its result is cached, never shown
         current = self._serves_current()
@@ -243,7 +307,7 @@ class GenerationController(QObject):
             self._running = None
             self._pending_commit = False
             self._show(self.base_code, final=True)
-            self.notice.emit(f"Generation failed: {message}")
+            self.notice.emit(f"Generation failed: {message}", True)
 
     def _finish(self, result: GenerationResult, current: bool) -> None:
         """`current`: the result is for the instruction as typed now."""
@@ -253,16 +317,27 @@ class GenerationController(QObject):
             self._show(result.code, final=True, measure=current)
             state = "From cache" if result.from_cache else "Done"
             self.state_changed.emit(state + " — Enter keeps it, Esc drops it")
-            if result.message:
-                self.notice.emit(result.message)
+            if result.message:  # it worked, with something to know (e.g. a fallback)
+                self.notice.emit(result.message, False)
             if self._pending_commit and current:
                 self._commit(result)
             return
+        if result.finish_reason == "cancelled":
+            self._pending_commit = False
+            return
+        if current and result.code is None and result.provider != "anthropic":
+            self._fast_failure = "no code came back"
+            if self._pending_commit:
+                decision = self._route("commit")
+                if decision.escalated:
+                    self.notice.emit(result.message, True)
+                    self._escalate(decision)
+                    return
         self._pending_commit = False
-        if result.finish_reason != "cancelled":
-            self._show(self.base_code, final=True)  # the last good page stays
-            self.notice.emit(result.message)
-            self.state_changed.emit("No code in the reply" if result.error is None else "Failed")
+        # A reply cut off mid-stream shows what arrived; otherwise the last good page stays.
+        self._show(result.code or self.base_code, final=True)
+        self.notice.emit(result.message, True)
+        self.state_changed.emit("No code in the reply" if result.error is None else "Failed")
 
     def _commit(self, result: GenerationResult) -> None:
         assert result.code is not None
@@ -280,9 +355,9 @@ class GenerationController(QObject):
         """While the user thinks about the next instruction, let the model read the new
         code: the next request then starts from a warm cache (seconds saved locally)."""
         self._stop_warming()
-        if self.provider is None:
+        if self.local is None or self.router.fast_tier()[0] != "local":
             return
-        provider, cancel = self.provider, threading.Event()
+        provider, cancel = self.local, threading.Event()
         request = ChatRequest(build_messages("", self.base_code, self.settings.edit_format),
                               cancel=cancel)
         self._warming = cancel

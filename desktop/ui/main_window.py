@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -11,16 +12,21 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QSplitter,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.core.generation import GenerationResult
+from desktop.core.history import name_from_instruction
 from desktop.core.local_model import open_local_provider
+from desktop.core.naming import suggest_name
 from desktop.core.providers.base import Provider
+from desktop.core.router import LABELS
 from desktop.core.session import UNTITLED, Session
 from desktop.core.settings import Settings
 from desktop.core.store.database import Version
+from desktop.core.store.reports import spent_today
 from desktop.ui.code_editor import CodeEditor
 from desktop.ui.generation_controller import GenerationController
 from desktop.ui.history_panel import HistoryPanel, thumbnail_png, when
@@ -28,12 +34,14 @@ from desktop.ui.preview import PreviewView
 from desktop.ui.project_session import ProjectSession
 from desktop.ui.projects_dialog import ProjectsDialog
 from desktop.ui.prompt_box import PromptBox
+from desktop.ui.settings_dialog import SettingsDialog
 from desktop.ui.status_bar import StatusBar
 from desktop.ui.store_service import StoreService
 from desktop.ui.thread_reminder import ThreadReminder
 from desktop.ui.usage_dialog import UsageDialog
 from desktop.ui.workers import BackgroundJob
 
+log = logging.getLogger(__name__)
 HAND_EDIT_DELAY_MS = 150
 THUMBNAIL_DELAY_MS = 500  # let the committed page paint before taking its picture
 ERROR_STYLE = ("background:#fdecea;color:#8a1f11;padding:8px;border:1px solid #f5c2bd;"
@@ -68,6 +76,8 @@ class MainWindow(QMainWindow):
         self.preview.show_html(WELCOME_PAGE)
         self.prompt.setReadOnly(True)  # until the project (and its draft) has loaded
         self.session.open(at_start=True)
+        self.refresh_providers()
+        self._update_spend()
         if provider is not None:
             self._provider_ready(provider)
         elif autoload:
@@ -129,8 +139,21 @@ class MainWindow(QMainWindow):
         view_menu = self.menuBar().addMenu("&View")
         self._action(view_menu, "&Usage and Cost…", self.show_usage)
         model_menu = self.menuBar().addMenu("&Model")
+        self._action(model_menu, "&Providers and Keys…", self.show_settings, "Ctrl+,")
         self._action(model_menu, "Use &GGUF File…", self.choose_gguf)
         self._action(model_menu, "Use the &Default Model", self.use_default_model)
+        toolbar = QToolBar("Model")
+        toolbar.setMovable(False)
+        self.addToolBar(toolbar)
+        self.strong_toggle = QAction("Claude on Enter", self, checkable=True)
+        self.strong_toggle.setToolTip("When on, Enter asks Claude (the strong tier) for the "
+                                      "final version; typing still previews with the fast tier."
+                                      " Ctrl+Enter does this once.")
+        self.strong_toggle.toggled.connect(self._strong_toggled)
+        toolbar.addAction(self.strong_toggle)
+        settings_action = QAction("Providers…", self)
+        settings_action.triggered.connect(self.show_settings)
+        toolbar.addAction(settings_action)
 
     def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
         action = QAction(text, self)
@@ -144,6 +167,11 @@ class MainWindow(QMainWindow):
         c = self.controller
         self.prompt.instruction_changed.connect(c.prompt_changed)
         self.prompt.commit_requested.connect(c.commit)
+        self.prompt.strong_commit_requested.connect(lambda: c.commit(strong=True))
+        c.route_chosen.connect(self.status.show_route)
+        c.reply_received.connect(self._record_reply)
+        self.preview.error_logged.connect(
+            lambda message: c.page_error(message) if message.startswith("Uncaught") else None)
         self.prompt.cancel_requested.connect(c.cancel_and_restore)
         self.editor.edited_by_user.connect(self._hand_edit_timer.start)
         self.preview.page_shown.connect(
@@ -170,10 +198,46 @@ class MainWindow(QMainWindow):
 
     # -- model ---------------------------------------------------------------------------
 
+    def refresh_providers(self) -> None:
+        """Look up which cloud providers have keys (the keyring may be slow: off the GUI
+        thread), then route with what is there."""
+        self._run(lambda _emit: self.controller.pool.available(), self._providers_found,
+                  self.show_notice)
+
+    def _providers_found(self, available: frozenset[str]) -> None:
+        self.controller.set_available(available)
+        self._show_model_label()
+
+    def _show_model_label(self) -> None:
+        fast, _why = self.controller.router.fast_tier()
+        local = self.controller.local
+        if fast == "local":
+            text = f"Model: {local.model_name}" if local else "Local model"
+        else:
+            model = getattr(self.settings, f"{fast}_model")
+            text = f"Fast: {LABELS[fast]} {model}"
+        if "anthropic" in self.controller.router.available:
+            text += f" · Strong: {self.settings.anthropic_model}"
+        self.model_label.setText(text)
+
+    def show_settings(self) -> None:
+        dialog = SettingsDialog(self.settings, self)
+        dialog.saved.connect(self._settings_saved)
+        dialog.open()
+
+    def _settings_saved(self) -> None:
+        self.controller.breaker.reset()  # new keys or URLs deserve a fresh chance
+        self.refresh_providers()
+        self.state_label.setText("Settings saved")
+
+    def _strong_toggled(self, on: bool) -> None:
+        self.controller.want_strong = on
+        self.status.show_route("Claude answers on Enter" if on else "")
+
     def load_model(self) -> None:
         """Find, assemble and load the local model off the GUI thread, with progress."""
-        old = self.controller.provider
-        self.controller.set_provider(None)
+        old = self.controller.local
+        self.controller.set_local(None)
         self.model_label.setText("Local model")
         self.status.busy("Preparing the local model…")
         settings, override = self.settings, self.model_override
@@ -198,9 +262,9 @@ class MainWindow(QMainWindow):
 
     def _provider_ready(self, provider: Provider) -> None:
         self.banner.hide()
-        self.model_label.setText(f"Model: {provider.model_name}")
         self.status.idle("Ready — type what you want")
-        self.controller.set_provider(provider)
+        self.controller.set_local(provider)
+        self._show_model_label()
 
     def _model_failed(self, message: str) -> None:
         self.model_label.setText("No model")
@@ -241,15 +305,43 @@ class MainWindow(QMainWindow):
 
     def _on_committed(self, instruction: str, result: GenerationResult, base: str) -> None:
         self.prompt.clear_quietly()
+        project = self.session.project
+        auto_named = project is not None and project.name in (
+            UNTITLED, name_from_instruction(instruction))
         self.session.commit(instruction, result, base)
         self.session.text_changed("", result.code or "")
+        self._update_spend()
+        if auto_named:
+            self._name_app(project.id, instruction, result.code or "")
+
+    def _name_app(self, project_id: int, instruction: str, code: str) -> None:
+        """A cheap fast model names the app (valid as a Val Town val name); the name made
+        from the instruction stays if it cannot."""
+        controller = self.controller
+        fast = controller.router.fast_tier()[0]
+
+        def work(_emit) -> str | None:
+            return suggest_name(controller.pool.get(fast), instruction, code)
+
+        def named(name: str | None) -> None:
+            if name:
+                self.session.rename_if(project_id, name_from_instruction(instruction), name)
+
+        self._run(work, named, lambda msg: log.info("Could not name the app: %s", msg))
+
+    def _record_reply(self, instruction: str, result: GenerationResult) -> None:
+        self.session.record_draft(instruction, result)
+        self._update_spend()
+
+    def _update_spend(self) -> None:
+        self.store.call(spent_today, lambda spent: setattr(self.controller, "spent_today_usd",
+                                                          spent))
 
     def _on_result(self, result: GenerationResult) -> None:
         self.status.show_result(result)
         if result.ok and not result.message:
             self.banner.hide()
-        if not result.from_cache and result.finish_reason != "cancelled":
-            self.session.record_draft(self.prompt.toPlainText().strip(), result)
+
 
     def _autosave(self) -> None:
         """The prompt and the base code (hand edits included) reach the draft."""
@@ -379,7 +471,5 @@ class MainWindow(QMainWindow):
         self.controller.shutdown()
         self._autosave()
         self.session.close()  # writes what is pending, then marks a clean exit
-        provider = self.controller.provider
-        if provider is not None:
-            provider.close()
+        self.controller.pool.close()  # the local model and the cloud clients
         super().closeEvent(event)

@@ -95,7 +95,8 @@ class ProjectSession(QObject):
             if edited:
                 made.append(history.commit_hand_edit(store, project.id, base_code, parent_id))
                 parent_id = made[-1].id
-            made.append(history.commit(store, project.id, instruction, result, parent_id))
+            made.append(history.commit(store, project.id, instruction, result, parent_id,
+                                       recorded_as_draft=True))
             name = project.name
             if name == UNTITLED:
                 name = history.name_from_instruction(instruction)
@@ -116,6 +117,23 @@ class ProjectSession(QObject):
                                    self.project.updated_at, self.project.forked_from_version)
             self.renamed.emit(name)
         self.long_thread.emit(long_thread)
+
+    def rename_if(self, project_id: int, expected: str, name: str) -> None:
+        """Rename the project unless the user renamed it meanwhile."""
+        def work(store: Store) -> str | None:
+            project = store.project(project_id)
+            if project is None or project.name not in (expected, UNTITLED):
+                return None
+            store.rename_project(project_id, name)
+            return name
+
+        self.store.call(work, lambda renamed: self._renamed(project_id, renamed))
+
+    def _renamed(self, project_id: int, name: str | None) -> None:
+        if name and self.project is not None and self.project.id == project_id:
+            self.project = Project(self.project.id, name, self.project.created_at,
+                                   self.project.updated_at, self.project.forked_from_version)
+            self.renamed.emit(name)
 
     def save_thumbnail(self, version_id: int, png: bytes) -> None:
         self.store.call(lambda s: s.set_thumbnail(version_id, png))

@@ -1,5 +1,5 @@
-"""Where the user types what they want. Enter keeps the result, Shift+Enter adds a line,
-Esc cancels."""
+"""Where the user types what they want. Enter keeps the result, Ctrl+Enter asks Claude
+for it first, Shift+Enter adds a line, Esc cancels."""
 
 from __future__ import annotations
 
@@ -11,13 +11,14 @@ from PySide6.QtWidgets import QPlainTextEdit, QWidget
 class PromptBox(QPlainTextEdit):
     instruction_changed = Signal(str)
     commit_requested = Signal()
+    strong_commit_requested = Signal()
     cancel_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setPlaceholderText(
             "Describe the app you want — it appears as you type. "
-            "Enter keeps it, Esc drops it, Shift+Enter for a new line.")
+            "Enter keeps it, Ctrl+Enter asks Claude, Esc drops it, Shift+Enter for a new line.")
         self.setTabChangesFocus(True)
         font = self.font()
         font.setPointSize(font.pointSize() + 2)
@@ -45,7 +46,10 @@ class PromptBox(QPlainTextEdit):
         key, mods = event.key(), event.modifiers()
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
                 mods & Qt.KeyboardModifier.ShiftModifier):
-            self.commit_requested.emit()
+            if mods & Qt.KeyboardModifier.ControlModifier:
+                self.strong_commit_requested.emit()
+            else:
+                self.commit_requested.emit()
             return
         if key == Qt.Key.Key_Escape:
             self.cancel_requested.emit()

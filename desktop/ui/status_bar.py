@@ -1,4 +1,4 @@
-"""The status bar: which model, what it is doing, and how fast it was."""
+"""The status bar: which model, what it is doing, why that model, and how fast it was."""
 
 from __future__ import annotations
 
@@ -13,11 +13,14 @@ class StatusBar(QStatusBar):
         self.model_label = QLabel("No model")
         self.state_label = QLabel("Starting…")
         self.metrics_label = QLabel("")
+        self.route_label = QLabel("")
+        self.route_label.setStyleSheet("color:#555")
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(220)
         self.progress.hide()
         self.addWidget(self.model_label)
         self.addWidget(self.state_label, 1)
+        self.addPermanentWidget(self.route_label)
         self.addPermanentWidget(self.progress)
         self.addPermanentWidget(self.metrics_label)
         self._metrics: list[str] = []
@@ -38,6 +41,8 @@ class StatusBar(QStatusBar):
         self.state_label.setText(text)
 
     def show_result(self, result: GenerationResult) -> None:
+        if result.route_reason:
+            self.show_route(result.route_reason)
         if not (result.ok or result.error):
             return
         if result.from_cache:
@@ -50,6 +55,10 @@ class StatusBar(QStatusBar):
                 self._metrics.append(f"{result.tokens_per_second:.0f} tok/s")
             self._metrics.append(f"{result.tokens_out} tokens")
         self._render()
+
+    def show_route(self, reason: str) -> None:
+        self.route_label.setText(f"Route: {reason}" if reason else "")
+        self.route_label.setToolTip(reason)
 
     def show_latency(self, ms: float) -> None:
         self._latency = f"key→preview {ms:,.0f} ms"

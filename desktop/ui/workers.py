@@ -35,9 +35,21 @@ class BackgroundJob(QObject):
 
     def _run(self) -> None:
         try:
-            result = self._work(self.progressed.emit)
+            result = self._work(self._emit_progress)
         except Exception as exc:  # reported to the user, never lost in a thread
             log.debug("background job failed:\n%s", traceback.format_exc())
-            self.failed.emit(str(exc) or type(exc).__name__)
+            self._deliver(self.failed, str(exc) or type(exc).__name__)
         else:
-            self.succeeded.emit(result)
+            self._deliver(self.succeeded, result)
+
+    def _emit_progress(self, update: Any) -> None:
+        self._deliver(self.progressed, update)
+
+    @staticmethod
+    def _deliver(signal: Any, value: Any) -> None:
+        """Emit, unless the job was deleted with its parent (a window closed while the job
+        ran): then nobody is left to tell."""
+        try:
+            signal.emit(value)
+        except RuntimeError:
+            log.debug("background job outlived its window; result dropped")

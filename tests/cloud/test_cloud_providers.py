@@ -21,8 +21,8 @@ from desktop.core.providers.claude import ClaudeProvider
 from desktop.core.router import Router
 from desktop.core.settings import Settings
 from desktop.core.store import Store
-from tests.cloud.conftest import ANTHROPIC_KEY, CEREBRAS_KEY, big_app
 from tests.fakes.chat_server import ChatCompletionsServer
+from tests.fakes.cloud_env import ANTHROPIC_KEY, CEREBRAS_KEY, big_app
 from tests.fakes.scripted_provider import ScriptedProvider
 
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.cloud.conftest import ANTHROPIC_KEY, CEREBRAS_KEY, big_app
 from tests.conftest import REPO
 from tests.fakes.anthropic_server import AnthropicServer
 from tests.fakes.chat_server import ChatCompletionsServer
+from tests.fakes.cloud_env import ANTHROPIC_KEY, CEREBRAS_KEY, big_app
 
 
 @pytest.fixture

@@ -35,7 +35,8 @@ class ScriptedProvider(Provider):
         self.reply = reply
         self.chunks = chunks
         self.delay_s = delay_s
-        self.requests: list[ChatRequest] = []
+        self.requests: list[ChatRequest] = []  # generations (they carry the system prompt)
+        self.other_requests: list[ChatRequest] = []  # e.g. naming the app
         self.cancelled: list[str] = []
         self.completed: list[str] = []
         self.prefilled: list[str] = []
@@ -52,7 +53,8 @@ class ScriptedProvider(Provider):
 
     def stream(self, request: ChatRequest) -> Generator[Event, None, None]:
         with self._lock:
-            self.requests.append(request)
+            generation = request.messages[0].role == "system"
+            (self.requests if generation else self.other_requests).append(request)
         instruction = instruction_of(request)
         text = self.reply(instruction)
         size = max(1, -(-len(text) // self.chunks))

@@ -133,7 +133,7 @@ def test_model_failure_is_shown_with_the_fix(qtbot, keystroke_home, tmp_path):
     try:
         qtbot.waitUntil(lambda: win.banner.isVisible(), timeout=10000)
         assert "not a GGUF" in win.banner.text() and "Fix:" in win.banner.text()
-        assert win.controller.provider is None
+        assert win.controller.local is None
     finally:
         close_and_delete(win)
 

@@ -34,10 +34,12 @@ class ChatCompletionsProvider(Provider):
     default_base_url: ClassVar[str] = ""
 
     def __init__(self, model: str, api_key: str, base_url: str = "",
-                 timeout_s: float = 20.0, send_prediction: bool = False) -> None:
+                 timeout_s: float = 20.0, send_prediction: bool = False,
+                 reasoning_effort: str = "") -> None:
         self.model_name = model
         self.timeout_s = timeout_s
         self.send_prediction = send_prediction and self.prediction
+        self.reasoning_effort = reasoning_effort
         self._client = self._make_client(api_key, base_url or None, timeout_s)
         self.target = CloudTarget(self.label, str(self._client.base_url),
                                   self.key_env_var or "", api_key)
@@ -127,6 +129,8 @@ class CerebrasProvider(ChatCompletionsProvider):
         params: dict[str, Any] = {"max_completion_tokens": request.max_tokens}
         if self.send_prediction and request.prediction:
             params["prediction"] = {"type": "content", "content": request.prediction}
+        if self.reasoning_effort:
+            params["reasoning_effort"] = self.reasoning_effort
         return params
 
 
