@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from desktop.core import keys
 from desktop.core.providers.base import Provider, ProviderError
+from desktop.core.providers.registry import provider_class
 from desktop.core.router import LABELS
 from desktop.core.settings import Settings
 
@@ -102,14 +103,11 @@ class ProviderPool:
 def make_cloud_provider(pid: str, key: str, base_url: str, model: str,
                         settings: Settings) -> Provider:
     """A cloud provider with these values (the dialog tests typed ones before saving)."""
+    extra: dict = {}
     timeout = settings.request_timeout_s
     if pid == "anthropic":
-        from desktop.core.providers.claude import ClaudeProvider
-
-        return ClaudeProvider(model, key, base_url, max(timeout, 30.0))
-    from desktop.core.providers.chat_completions import CerebrasProvider, OpenAIProvider
-
-    if pid == "cerebras":
-        return CerebrasProvider(model, key, base_url, timeout, settings.cerebras_prediction,
-                                settings.cerebras_reasoning_effort)
-    return OpenAIProvider(model, key, base_url, timeout)
+        timeout = max(timeout, 30.0)  # Claude writes more slowly than the fast tier
+    elif pid == "cerebras":
+        extra = {"send_prediction": settings.cerebras_prediction,
+                 "reasoning_effort": settings.cerebras_reasoning_effort}
+    return provider_class(pid)(model, key, base_url, timeout, **extra)

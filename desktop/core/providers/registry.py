@@ -9,6 +9,9 @@ from desktop.core.providers.base import Provider
 
 PROVIDER_MODULES: dict[str, tuple[str, str]] = {
     "local": ("desktop.core.providers.llama_local", "LlamaProvider"),
+    "cerebras": ("desktop.core.providers.chat_completions", "CerebrasProvider"),
+    "openai": ("desktop.core.providers.chat_completions", "OpenAIProvider"),
+    "anthropic": ("desktop.core.providers.claude", "ClaudeProvider"),
 }
 
 
