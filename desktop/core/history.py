@@ -18,7 +18,8 @@ def usage_of(result: GenerationResult) -> MessageUsage:
         provider=result.provider, model=result.model, tokens_in=result.tokens_in,
         tokens_out=result.tokens_out, cache_read_tokens=result.cached_tokens,
         cache_creation_tokens=result.cache_creation_tokens, cost_usd=result.cost_usd,
-        ttft_ms=result.ttft_ms, total_ms=result.total_ms)
+        ttft_ms=result.ttft_ms, total_ms=result.total_ms, route_reason=result.route_reason,
+        server_timing=result.server_timing)
 
 
 def record_draft(store: Store, project_id: int, instruction: str,

@@ -44,9 +44,10 @@ class ProviderPool:
         OpenAI-compatible server needs a base URL and a model instead, as local servers
         have no keys). Also drops clients whose key, URL or model changed."""
         ready = {"local"}
+        configs = {pid: self._config(pid) for pid in CLOUD}  # the keyring may be slow
         with self._lock:
-            for pid in CLOUD:
-                key, url, model, *_ = config = self._config(pid)
+            for pid, config in configs.items():
+                key, url, model, *_ = config
                 if self._configs.get(pid) not in (None, config):
                     self._drop(pid)
                 usable = (bool(url and model) if pid == "openai" else bool(key and model))
@@ -55,18 +56,25 @@ class ProviderPool:
         return frozenset(ready)
 
     def get(self, provider_id: str) -> Provider:
+        """The provider, made on first use. Making one can take a while (a client warms
+        its connection, the CLI loads the local model), so it happens outside the lock:
+        the window's thread may need the lock meanwhile."""
         with self._lock:
             provider = self._providers.get(provider_id)
             if provider is not None:
                 return provider
-            if provider_id == "local":
-                if self._local_loader is None:
-                    raise ProviderError("The local model is still loading.")
-                provider = self._local_loader()
-            else:
-                provider = self._make_cloud(provider_id)
-            self._providers[provider_id] = provider
-            return provider
+            if provider_id == "local" and self._local_loader is None:
+                raise ProviderError("The local model is still loading.")
+        config = None if provider_id == "local" else self._config(provider_id)
+        made = self._local_loader() if config is None else self._make_cloud(provider_id, config)
+        with self._lock:
+            if provider_id in self._providers:  # another thread made one first
+                made.close()
+                return self._providers[provider_id]
+            self._providers[provider_id] = made
+            if config is not None:
+                self._configs[provider_id] = config
+            return made
 
     def set_local(self, provider: Provider | None) -> None:
         with self._lock:
@@ -76,17 +84,15 @@ class ProviderPool:
             if old is not None and old is not provider:
                 old.close()
 
-    def _make_cloud(self, pid: str) -> Provider:
-        key, url, model, *_ = config = self._config(pid)
+    def _make_cloud(self, pid: str, config: tuple) -> Provider:
+        key, url, model, *_ = config
         if pid == "openai" and not (url and model):
             raise ProviderError("The OpenAI-compatible server needs a base URL and a model "
                                 "name in Settings → Providers (or OPENAI_BASE_URL).")
         if pid != "openai" and not key:
             raise ProviderError(f"{LABELS[pid]} has no API key. Set one in Settings → Providers "
                                 f"or in {keys.ENV_VARS[pid]}.")
-        provider = make_cloud_provider(pid, key, url, model, self.settings)
-        self._configs[pid] = config
-        return provider
+        return make_cloud_provider(pid, key, url, model, self.settings)
 
     def _drop(self, pid: str) -> None:
         provider = self._providers.pop(pid, None)

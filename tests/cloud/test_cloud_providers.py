@@ -3,6 +3,7 @@ protocols: streaming, usage and cache accounting, retries, fallbacks and error m
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 import threading
@@ -135,6 +136,25 @@ def test_a_dead_network_says_what_to_check():
     assert result.error_kind == "network" and "Could not reach Cerebras" in result.error
 
 
+def test_a_silent_server_is_given_up_on_after_the_timeout_and_the_local_model_answers(
+        cloud_env, local):
+    from tests.fakes.wire_server import Scenario
+
+    chat = cloud_env[0]
+    settings = Settings(request_timeout_s=1.0)
+    for _ in range(3):
+        chat.script(Scenario(stall_s=3.0))
+    pool = ProviderPool(settings, local_loader=lambda: local)
+    breaker = CircuitBreaker()
+    decision = Router(settings, breaker, pool.available()).route("a todo list")
+    started = time.perf_counter()
+    result = final(generate_routed(pool, decision, GenerationRequest("a todo list"), breaker))
+    pool.close()
+    assert result.ok and result.provider == "scripted"
+    assert "did not answer within 1 s" in result.note
+    assert time.perf_counter() - started < 6  # three tries of 1 s and two short pauses
+
+
 def test_test_connection_lists_models_or_gives_the_exact_error(chat_server):
     provider = CerebrasProvider("gpt-oss-120b", CEREBRAS_KEY, chat_server.url)
     assert "gpt-oss-120b" in provider.list_models()
@@ -209,6 +229,18 @@ def test_the_fast_tier_streams_from_cerebras(routing, cloud_env):
     assert result.ok and result.provider == "cerebras"
     assert result.route_reason == "fast tier: Cerebras"
     assert claude.posts("/v1/messages") == []
+
+
+def test_each_message_keeps_its_route_and_the_servers_timing(routing, cloud_env):
+    result = run_routed(routing, "a todo list")
+    store = Store()
+    project = store.create_project("timed")
+    history.commit(store, project.id, "a todo list", result, None)
+    row = store.db.execute("SELECT route_reason, server_timing FROM messages "
+                           "WHERE role = 'assistant'").fetchone()
+    store.close()
+    assert row["route_reason"] == "fast tier: Cerebras"
+    assert json.loads(row["server_timing"])["total_time"] > 0
 
 
 def test_a_busy_service_is_retried_then_succeeds(routing, cloud_env):

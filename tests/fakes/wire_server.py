@@ -40,6 +40,7 @@ class Scenario:
     headers: dict[str, str] = field(default_factory=dict)
     cut_after: int | None = None
     no_done: bool = False  # end the stream without `data: [DONE]` (Cerebras may)
+    stall_s: float = 0.0  # say nothing this long before answering (an overloaded server)
 
 
 def page_reply(instruction: str) -> str:
@@ -152,6 +153,8 @@ class WireServer:
             with self._lock:
                 if self._scenarios:
                     scenario = self._scenarios.popleft()
+        if scenario.stall_s:
+            time.sleep(scenario.stall_s)
         # The client may go away mid-answer (a cancelled request): nothing to answer then.
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             self.handle(handler, recorded, scenario)

@@ -132,3 +132,19 @@ def test_settings_tests_connections_and_keeps_keys_out_of_the_settings_file(qtbo
 
     assert keys.lookup("cerebras") == keys.KeyLookup(CEREBRAS_KEY, "session")
     dialog.deleteLater()
+
+
+def test_a_fast_page_that_throws_is_made_by_claude_on_enter(qtbot, cloud_window, cloud_env):
+    chat, claude = cloud_env
+    chat.reply = lambda instruction: (
+        "```html\n<!DOCTYPE html>\n<html><body><h1>Broken</h1>\n"
+        "<script>document.getElementById('missing').textContent = 'x';</script>\n"
+        "</body></html>\n```")
+    cloud_window.prompt.setPlainText("a broken counter")
+    settle(qtbot, cloud_window)
+    qtbot.waitUntil(lambda: cloud_window.preview.report.uncaught != [], timeout=10000)
+    qtbot.keyClick(cloud_window.prompt, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: cloud_window.history.list.count() == 1, timeout=10000)
+    assert len(claude.posts("/v1/messages")) == 1
+    assert "the fast result failed (the page threw" in cloud_window.status.route_label.text()
+    assert "a broken counter" in cloud_window.controller.base_code  # Claude's page was kept

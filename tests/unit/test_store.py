@@ -15,7 +15,8 @@ EXPECTED_COLUMNS = {
     "threads": ["id", "project_id", "created_at"],
     "messages": ["id", "thread_id", "version_id", "role", "content", "kind", "provider",
                  "model", "tokens_in", "tokens_out", "cache_creation_tokens",
-                 "cache_read_tokens", "cost_usd", "ttft_ms", "total_ms", "created_at"],
+                 "cache_read_tokens", "cost_usd", "ttft_ms", "total_ms", "created_at",
+                 "route_reason", "server_timing"],
     "drafts": ["project_id", "instruction", "code", "base_version_id", "saved_at"],
     "app_state": ["key", "value"],
     "schema_migrations": ["name", "applied_at"],
@@ -42,7 +43,7 @@ def test_migrations_build_the_exact_schema_on_a_blank_database(tmp_path):
     assert tables == set(EXPECTED_COLUMNS)
     for table, columns in EXPECTED_COLUMNS.items():
         assert [r[1] for r in store.db.execute(f"PRAGMA table_info({table})")] == columns
-    applied = [r[0] for r in store.db.execute("SELECT name FROM schema_migrations")]
+    applied = [r[0] for r in store.db.execute("SELECT name FROM schema_migrations ORDER BY rowid")]
     assert applied == [m.__name__ for m in MIGRATIONS]
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     store.close()
@@ -194,3 +195,23 @@ def test_disk_problems_and_bugs_get_different_messages(tmp_path):
     assert "disk" in str(full) and "free some space" in str(full)
     assert "read-only" in str(readonly) and "KEYSTROKE_HOME" in str(readonly)
     assert "bug in Keystroke" in str(bug) and str(path) in str(bug)
+
+
+def test_a_database_from_the_first_release_is_migrated_keeping_its_messages(tmp_path):
+    from desktop.core.store.migrations import create_core_tables
+
+    path = tmp_path / "old.db"
+    old = sqlite3.connect(path)
+    old.execute("CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    create_core_tables(old)
+    old.execute("INSERT INTO schema_migrations VALUES ('create_core_tables', '2026-11-01')")
+    old.execute("INSERT INTO projects VALUES (1, 'old', NULL, '2026-11-01', '2026-11-01')")
+    old.execute("INSERT INTO threads VALUES (1, 1, '2026-11-01')")
+    old.execute("INSERT INTO messages (thread_id, role, content, kind, created_at) "
+                "VALUES (1, 'user', 'a counter', 'commit', '2026-11-01')")
+    old.commit()
+    old.close()
+    store = Store(path)
+    row = store.db.execute("SELECT content, route_reason, server_timing FROM messages").fetchone()
+    assert tuple(row) == ("a counter", "", None)
+    store.close()

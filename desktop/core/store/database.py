@@ -6,6 +6,7 @@ locked, read-only, corrupt: something they can fix) or our bug, and what to do."
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -69,6 +70,8 @@ class MessageUsage:
     cost_usd: float = 0.0
     ttft_ms: float | None = None
     total_ms: float | None = None
+    route_reason: str = ""
+    server_timing: dict[str, float] | None = None
 
 
 def now() -> str:
@@ -292,11 +295,12 @@ class Store:
             db.execute(
                 "INSERT INTO messages (thread_id, version_id, role, content, kind, provider, "
                 "model, tokens_in, tokens_out, cache_creation_tokens, cache_read_tokens, "
-                "cost_usd, ttft_ms, total_ms, created_at) "
-                "VALUES (?, ?, 'assistant', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "cost_usd, ttft_ms, total_ms, route_reason, server_timing, created_at) "
+                "VALUES (?, ?, 'assistant', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (thread, version_id, reply, kind, usage.provider, usage.model, usage.tokens_in,
                  usage.tokens_out, usage.cache_creation_tokens, usage.cache_read_tokens,
-                 usage.cost_usd, usage.ttft_ms, usage.total_ms, stamp))
+                 usage.cost_usd, usage.ttft_ms, usage.total_ms, usage.route_reason,
+                 json.dumps(usage.server_timing) if usage.server_timing else None, stamp))
         return thread
 
     def messages(self, thread_id: int) -> list[sqlite3.Row]:

@@ -74,7 +74,17 @@ def create_core_tables(db: sqlite3.Connection) -> None:
     """)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [create_core_tables]
+def add_route_and_server_timing_to_messages(db: sqlite3.Connection) -> None:
+    """Why a provider answered (it may have been a fallback), and the server's own timing
+    of the reply (Cerebras's time_info, as JSON), per message."""
+    _run(db, """
+        ALTER TABLE messages ADD COLUMN route_reason TEXT NOT NULL DEFAULT '';
+        ALTER TABLE messages ADD COLUMN server_timing TEXT
+    """)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    create_core_tables, add_route_and_server_timing_to_messages]
 
 
 def migrate(db: sqlite3.Connection) -> list[str]:
