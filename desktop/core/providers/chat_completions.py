@@ -16,18 +16,14 @@ from desktop.core.providers.base import (
     ChatRequest,
     Done,
     Event,
-    Provider,
-    ProviderError,
     TextDelta,
     Usage,
 )
+from desktop.core.providers.cloud_base import CloudProvider, timeouts
 from desktop.core.providers.cloud_errors import CloudTarget, error_from_exception
 
-# Connect fast, and give up on a silent stream quickly: a live preview cannot wait minutes.
-CONNECT_TIMEOUT_S = 5.0
 
-
-class ChatCompletionsProvider(Provider):
+class ChatCompletionsProvider(CloudProvider):
     """Subclasses make the client and say which extra parameters their API takes."""
 
     label: ClassVar[str] = ""
@@ -82,16 +78,6 @@ class ChatCompletionsProvider(Provider):
             response.close()
         yield Done(finish)
 
-    def list_models(self) -> list[str]:
-        try:
-            return sorted(model.id for model in self._client.models.list().data)
-        except Exception as exc:
-            raise ProviderError(error_from_exception(exc, self.target, self.timeout_s).message
-                                ) from None
-
-    def close(self) -> None:
-        self._client.close()
-
 
 def _usage(usage: Any, time_info: Any) -> Usage:
     """Usage from the final chunk, with Cerebras's `time_info` (seconds per phase)."""
@@ -105,10 +91,6 @@ def _usage(usage: Any, time_info: Any) -> Usage:
     return Usage(tokens_in=max(0, prompt - cached), tokens_out=usage.completion_tokens or 0,
                  cached_tokens=cached, server_timing=timing)
 
-
-def timeouts(timeout_class: Any, timeout_s: float) -> Any:
-    """The SDK's own Timeout class (they use different HTTP libraries)."""
-    return timeout_class(timeout_s, connect=min(CONNECT_TIMEOUT_S, timeout_s))
 
 
 class CerebrasProvider(ChatCompletionsProvider):

@@ -17,12 +17,10 @@ from desktop.core.providers.base import (
     Done,
     Event,
     Message,
-    Provider,
-    ProviderError,
     TextDelta,
     Usage,
 )
-from desktop.core.providers.chat_completions import timeouts
+from desktop.core.providers.cloud_base import CloudProvider, timeouts
 from desktop.core.providers.cloud_errors import CloudTarget, error_from_exception
 
 CACHED = {"type": "ephemeral"}
@@ -50,7 +48,7 @@ def anthropic_messages(messages: list[Message]) -> tuple[list[dict], list[dict]]
     return system, turns
 
 
-class ClaudeProvider(Provider):
+class ClaudeProvider(CloudProvider):
     id = "anthropic"
     needs_key = True
     key_env_var = "ANTHROPIC_API_KEY"
@@ -101,16 +99,6 @@ class ClaudeProvider(Provider):
             events.close()
         yield _usage(start, out_tokens)
         yield Done(finish)
-
-    def list_models(self) -> list[str]:
-        try:
-            return sorted(model.id for model in self._client.models.list().data)
-        except Exception as exc:
-            raise ProviderError(error_from_exception(exc, self.target, self.timeout_s).message
-                                ) from None
-
-    def close(self) -> None:
-        self._client.close()
 
 
 def _usage(start: Any, out_tokens: int) -> Usage:
