@@ -85,7 +85,7 @@ def _retry_wait(result: GenerationResult, attempt: int) -> float | None:
         return wait if wait <= MAX_WAIT_S else None
     if result.error_kind in ("unavailable", "network"):
         return BACKOFF_S[attempt]
-    return None
+    return None  # a timeout has already waited long enough: go elsewhere
 
 
 def _finish(result: GenerationResult, decision: RouteDecision, served_by: str,

@@ -52,7 +52,7 @@ class Settings:
     anthropic_base_url: str = ""
     openai_model: str = ""
     openai_base_url: str = ""  # e.g. http://gpu-box:8080/v1 for llama-server or vLLM
-    request_timeout_s: float = 20.0
+    request_timeout_s: float = 10.0  # of silence, not of a reply that keeps streaming
     auto_escalate: bool = True  # hard or failed requests go to Claude when it has a key
     daily_spend_cap_usd: float = 2.0  # Claude is not called once today's spend reaches it
 

@@ -56,7 +56,8 @@ class Done:
     finish_reason: Literal["stop", "length", "cancelled"]
 
 
-ErrorKind = Literal["auth", "rate_limit", "unavailable", "network", "bad_request", "other"]
+ErrorKind = Literal["auth", "rate_limit", "unavailable", "network", "timeout", "bad_request",
+                    "other"]
 
 
 @dataclass(frozen=True)
@@ -65,11 +66,6 @@ class Error:
     kind: ErrorKind = "other"
     retry_after_s: float | None = None  # the server asked us to wait this long
     status: int | None = None  # the HTTP status, when there was one
-
-    @property
-    def transient(self) -> bool:
-        """Worth trying again (here or on another provider): the request itself was fine."""
-        return self.kind in ("rate_limit", "unavailable", "network")
 
 
 Event = TextDelta | Usage | Done | Error

@@ -89,7 +89,7 @@ def error_from_exception(exc: BaseException, target: CloudTarget, timeout_s: flo
             else "")
     if "APITimeoutError" in names or isinstance(exc, TimeoutError):
         return Error(f"{label} did not answer within {timeout_s:g} s.{kept} Check the network, "
-                     "or raise the timeout in Settings.", kind="network")
+                     "or raise the timeout in Settings.", kind="timeout")
     status = getattr(exc, "status_code", None)
     if status is None:
         if "APIConnectionError" in names or isinstance(exc, OSError):
