@@ -93,14 +93,14 @@ class Recorder:
         controller = window.controller
         launch, cancel = controller._launch, controller._cancel_running
 
-        def counting_launch(instruction: str) -> None:
+        def counting_launch(instruction: str, decision) -> None:
             self.started += 1
             now = time.perf_counter()
             if self.streaming and self.streaming[-1][1] is None:
                 self.streaming[-1][1] = now  # the one before is stale from here on
             self.streaming.append([now, None])
             self.keys[-1]["started"] = True
-            launch(instruction)
+            launch(instruction, decision)
 
         def counting_cancel() -> None:
             if controller._running is not None:
@@ -221,7 +221,7 @@ def run_mode(provider, optimized: bool, sessions: list[list[str]], max_tokens: i
     finally:
         generation_module.build_messages = original_messages
         provider.drop_superseded = True
-        window.controller.provider = None  # closing the window would close the shared model
+        window.controller.set_local(None)  # closing the window would close the shared model
         window.close()
     return rows
 

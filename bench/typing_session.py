@@ -47,12 +47,12 @@ def run(cps: float, instructions: list[str]) -> None:
     started = time.perf_counter()
     window = MainWindow(settings)
     window.show()
-    while window.controller.provider is None:
+    while window.controller.local is None:
         spin(app, 0.05)
         if window.banner.isVisible():
             sys.exit(window.banner.text())
     print(f"model ready in {time.perf_counter() - started:.1f} s "
-          f"({window.controller.provider.model_name}, {settings.effective_threads} threads)")
+          f"({window.controller.local.model_name}, {settings.effective_threads} threads)")
     for instruction in instructions:
         latencies: list[float] = []
         results: list[GenerationResult] = []

@@ -59,7 +59,7 @@ def run_generate(args: argparse.Namespace, model: str) -> int:
     router = Router(settings, breaker, pool.available())
     request = GenerationRequest(args.instruction, base,
                                 args.max_tokens or settings.max_tokens, settings.temperature,
-                                args.edit_format or settings.edit_format)
+                                args.edit_format or settings.edit_format)  # per provider below
     try:
         if args.provider == "auto":
             decision = router.route(args.instruction, "commit", spent_today_usd=_spent_today())
@@ -84,7 +84,9 @@ def _run(pool: ProviderPool, breaker: CircuitBreaker, decision: RouteDecision,
     stream_to_stdout = args.output is None and not args.json
     printed = ""
     result: GenerationResult | None = None
-    for event in generate_routed(pool, decision, request, breaker):
+    formats = ((lambda _provider: args.edit_format) if args.edit_format
+               else pool.settings.edit_format_for)
+    for event in generate_routed(pool, decision, request, breaker, edit_format_for=formats):
         if isinstance(event, GenerationResult):
             result = event
         elif stream_to_stdout and event.raw.startswith(printed):

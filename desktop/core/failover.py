@@ -9,7 +9,7 @@ arrived is kept and shown, and the user decides.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 from desktop.core.breaker import CircuitBreaker
@@ -24,10 +24,12 @@ MAX_WAIT_S = 2.0  # a Retry-After longer than this is honoured by going elsewher
 
 
 def generate_routed(pool: ProviderPool, decision: RouteDecision, request: GenerationRequest,
-                    breaker: CircuitBreaker, cancel: threading.Event | None = None
+                    breaker: CircuitBreaker, cancel: threading.Event | None = None,
+                    edit_format_for: Callable[[str], str] | None = None
                     ) -> Iterator[GenerationEvent]:
     """Like `generate`, over the decision's chain. The result's route_reason says who
-    answered and why; its note says what failed on the way."""
+    answered and why; its note says what failed on the way. `edit_format_for` picks the
+    edit format per provider (default: the request's)."""
     cancel = cancel or threading.Event()
     request = replace(request, instruction=decision.instruction or request.instruction)
     chain = (decision.provider_id, *decision.fallbacks)
@@ -42,9 +44,11 @@ def generate_routed(pool: ProviderPool, decision: RouteDecision, request: Genera
         except ProviderError as exc:
             failures.append(str(exc))
             continue
+        asked = request if edit_format_for is None else replace(
+            request, edit_format=edit_format_for(pid))
         for attempt in range(RETRIES + 1):
             result = None
-            for event in generate(provider, request, cancel):
+            for event in generate(provider, asked, cancel):
                 if isinstance(event, GenerationResult):
                     result = event
                 else:

@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 import threading
 
-from desktop.core.extract import extract_code
+from desktop.core.prompts import build_messages
 from desktop.core.providers.base import ChatRequest, Message, Provider, TextDelta
 
 MAX_NAME = 48
-NAME_PROMPT = ("Give this web app a short name: two or three English words joined by "
-               "hyphens, lowercase, no quotes, nothing else.\n\nWhat the user asked for: "
-               "{instruction}\nThe page title: {title}")
+NAME_ASK = ("Do not write code. The user asked for: {instruction}\nReply with only the name of "
+            "this app in two or three lowercase words joined by hyphens, for example "
+            "pomodoro-timer.")
 
 
 def clean_name(reply: str) -> str | None:
@@ -38,17 +38,16 @@ def clean_name(reply: str) -> str | None:
     return name or None
 
 
-def page_title(code: str) -> str:
-    match = re.search(r"<title>(.*?)</title>", extract_code(code) or code, re.S | re.I)
-    return match.group(1).strip()[:80] if match else ""
-
-
 def suggest_name(provider: Provider, instruction: str, code: str,
                  cancel: threading.Event | None = None) -> str | None:
-    """Ask `provider` for a name (a few tokens, no code sent but the title)."""
-    prompt = NAME_PROMPT.format(instruction=instruction.strip()[:300],
-                                title=page_title(code) or "(none)")
-    request = ChatRequest([Message("user", prompt)], max_tokens=64, temperature=0.2,
-                          cancel=cancel or threading.Event())
+    """Ask `provider` for a name. The question follows the same system prompt and code as
+    the next edit will, so a local model keeps that prefix in its KV cache (asking in a
+    prompt of its own cost the next keystroke a cold start: 3.2 s to first token instead of
+    0.25 s in bench/keystroke_latency.py)."""
+    system, user = build_messages("", code)
+    stable = user.content[:user.stable_prefix]
+    ask = NAME_ASK.format(instruction=" ".join(instruction.split())[:300])
+    request = ChatRequest([system, Message("user", stable + ask, len(stable))], max_tokens=12,
+                          temperature=0.0, cancel=cancel or threading.Event())
     reply = "".join(e.text for e in provider.stream(request) if isinstance(e, TextDelta))
-    return clean_name(reply)
+    return None if request.cancel.is_set() else clean_name(reply)

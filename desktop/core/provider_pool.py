@@ -77,12 +77,12 @@ class ProviderPool:
             return made
 
     def set_local(self, provider: Provider | None) -> None:
+        """Use this local model from now on. The one it replaces is not closed here: its
+        owner closes it off the GUI thread (closing waits for the model thread)."""
         with self._lock:
-            old = self._providers.pop("local", None)
+            self._providers.pop("local", None)
             if provider is not None:
                 self._providers["local"] = provider
-            if old is not None and old is not provider:
-                old.close()
 
     def _make_cloud(self, pid: str, config: tuple) -> Provider:
         key, url, model, *_ = config

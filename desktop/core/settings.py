@@ -37,6 +37,9 @@ class Settings:
     # How the local model is asked to change existing code: "whole" (measured best for the
     # 0.5B model, see bench/edit_formats.py), "search-replace" or "unified-diff".
     edit_format: str = "whole"
+    # The same for cloud models. Whole files: what Townie and Cerebras Coder settled on, and
+    # what Predicted Outputs needs; not measured here (no cloud access).
+    cloud_edit_format: str = "whole"
 
     # Cloud providers (keys live in the keyring or the environment, never here; see keys.py).
     # "auto": Cerebras when it has a key, else an OpenAI-compatible server when one is set,
@@ -57,12 +60,16 @@ class Settings:
     daily_spend_cap_usd: float = 2.0  # Claude is not called once today's spend reaches it
 
     def __post_init__(self) -> None:
-        if self.edit_format not in EDIT_FORMATS:
-            log.warning("Unknown edit_format %r; using 'whole'", self.edit_format)
-            self.edit_format = "whole"
+        for name in ("edit_format", "cloud_edit_format"):
+            if getattr(self, name) not in EDIT_FORMATS:
+                log.warning("Unknown %s %r; using 'whole'", name, getattr(self, name))
+                setattr(self, name, "whole")
         if self.fast_provider not in FAST_PROVIDERS:
             log.warning("Unknown fast_provider %r; using 'auto'", self.fast_provider)
             self.fast_provider = "auto"
+
+    def edit_format_for(self, provider_id: str) -> str:
+        return self.edit_format if provider_id == "local" else self.cloud_edit_format
 
     @property
     def effective_threads(self) -> int:

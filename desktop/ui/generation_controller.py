@@ -240,10 +240,12 @@ class GenerationController(QObject):
         request = GenerationRequest(instruction, self.base_code, self.settings.max_tokens,
                                     self.settings.temperature, self.settings.edit_format)
         cache_key = self._cache_key(decision)
+        edit_format_for = self.settings.edit_format_for
 
         def work(emit) -> GenerationResult | None:
             result = None
-            for event in generate_routed(pool, decision, request, breaker, cancel):
+            for event in generate_routed(pool, decision, request, breaker, cancel,
+                                         edit_format_for):
                 if isinstance(event, CodeProgress):
                     emit(event)
                 else:

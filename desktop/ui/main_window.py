@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -70,6 +71,8 @@ class MainWindow(QMainWindow):
         self.store = StoreService(store_path, self)
         self.session = ProjectSession(self.store, self)
         self._jobs: set[BackgroundJob] = set()
+        self._naming_cancel = threading.Event()
+        self._provisional_names: dict[int, str] = {}  # project id → name from an instruction
         self._build_widgets()
         self._build_menus()
         self._connect()
@@ -169,6 +172,7 @@ class MainWindow(QMainWindow):
         self.prompt.commit_requested.connect(c.commit)
         self.prompt.strong_commit_requested.connect(lambda: c.commit(strong=True))
         c.route_chosen.connect(self.status.show_route)
+        c.route_chosen.connect(lambda _reason: self._naming_cancel.set())
         c.reply_received.connect(self._record_reply)
         self.preview.error_logged.connect(
             lambda message: c.page_error(message) if message.startswith("Uncaught") else None)
@@ -306,26 +310,32 @@ class MainWindow(QMainWindow):
     def _on_committed(self, instruction: str, result: GenerationResult, base: str) -> None:
         self.prompt.clear_quietly()
         project = self.session.project
-        auto_named = project is not None and project.name in (
-            UNTITLED, name_from_instruction(instruction))
+        if project is not None and project.name == UNTITLED:
+            # The session names it from this instruction; the model may find a better name.
+            self._provisional_names[project.id] = name_from_instruction(instruction)
         self.session.commit(instruction, result, base)
         self.session.text_changed("", result.code or "")
         self._update_spend()
-        if auto_named:
+        if project is not None and project.id in self._provisional_names:
             self._name_app(project.id, instruction, result.code or "")
 
     def _name_app(self, project_id: int, instruction: str, code: str) -> None:
-        """A cheap fast model names the app (valid as a Val Town val name); the name made
-        from the instruction stays if it cannot."""
+        """A cheap fast model names the app (valid as a Val Town val name). Typing cancels
+        it (the keystroke comes first) and the next commit tries again; the name made from
+        the first instruction stays until a model name arrives, and a name the user gave
+        is never replaced."""
         controller = self.controller
         fast = controller.router.fast_tier()[0]
+        cancel = self._naming_cancel = threading.Event()  # the next keystroke comes first
 
         def work(_emit) -> str | None:
-            return suggest_name(controller.pool.get(fast), instruction, code)
+            return suggest_name(controller.pool.get(fast), instruction, code, cancel)
 
         def named(name: str | None) -> None:
-            if name:
-                self.session.rename_if(project_id, name_from_instruction(instruction), name)
+            provisional = self._provisional_names.get(project_id)
+            if name and provisional is not None:
+                del self._provisional_names[project_id]
+                self.session.rename_if(project_id, provisional, name)
 
         self._run(work, named, lambda msg: log.info("Could not name the app: %s", msg))
 

@@ -41,7 +41,7 @@ def take_snapshot(file: Path | None, prompt: str | None, model: str, output: Pat
         window.preview.show_html(code)
         _wait_for(lambda: bool(shown), 15)
     else:
-        if not _wait_for(lambda: window.controller.provider is not None, 600):
+        if not _wait_for(lambda: window.controller.local is not None, 600):
             print("keystroke: the model did not load: " + window.banner.text(), file=sys.stderr)
             return 1
         results: list = []

@@ -347,3 +347,20 @@ def test_keys_never_reach_the_database_logs_or_settings(routing, cloud_env, capl
     for secret in (CEREBRAS_KEY, ANTHROPIC_KEY, "SECRET"):
         assert secret.encode() not in everything
     assert b"Bearer" not in everything
+
+
+def test_each_provider_is_asked_for_edits_in_its_own_format(cloud_env, local):
+    chat = cloud_env[0]
+    chat.fail_next(401)  # Cerebras refuses; the local model then gets its own format
+    settings = Settings(edit_format="whole", cloud_edit_format="search-replace")
+    pool = ProviderPool(settings, local_loader=lambda: local)
+    breaker = CircuitBreaker()
+    decision = Router(settings, breaker, pool.available()).route("make it red")
+    base = "<!DOCTYPE html>\n<html><body><h1>Hi</h1></body></html>"
+    final(generate_routed(pool, decision, GenerationRequest("make it red", base), breaker,
+                          edit_format_for=settings.edit_format_for))
+    pool.close()
+    asked_cloud = chat.posts("/chat/completions")[0].body["messages"][-1]["content"]
+    asked_local = local.requests[0].messages[-1].content
+    assert "SEARCH/REPLACE" in asked_cloud and "SEARCH/REPLACE" not in asked_local
+    assert "complete updated HTML document" in asked_local

@@ -35,8 +35,8 @@ class ScriptedProvider(Provider):
         self.reply = reply
         self.chunks = chunks
         self.delay_s = delay_s
-        self.requests: list[ChatRequest] = []  # generations (they carry the system prompt)
-        self.other_requests: list[ChatRequest] = []  # e.g. naming the app
+        self.requests: list[ChatRequest] = []  # generations: they ask for an app or a change
+        self.other_requests: list[ChatRequest] = []  # anything else, e.g. naming the app
         self.cancelled: list[str] = []
         self.completed: list[str] = []
         self.prefilled: list[str] = []
@@ -53,20 +53,23 @@ class ScriptedProvider(Provider):
 
     def stream(self, request: ChatRequest) -> Generator[Event, None, None]:
         with self._lock:
-            generation = request.messages[0].role == "system"
+            generation = re.search(r"(?:The app|Change it as follows): ",
+                                   request.messages[-1].content) is not None
             (self.requests if generation else self.other_requests).append(request)
         instruction = instruction_of(request)
         text = self.reply(instruction)
         size = max(1, -(-len(text) // self.chunks))
         for start in range(0, len(text), size):
             if request.cancel.is_set():
-                with self._lock:
-                    self.cancelled.append(instruction)
+                if generation:
+                    with self._lock:
+                        self.cancelled.append(instruction)
                 yield Done("cancelled")
                 return
             time.sleep(self.delay_s)
             yield TextDelta(text[start:start + size])
-        with self._lock:
-            self.completed.append(instruction)
+        if generation:
+            with self._lock:
+                self.completed.append(instruction)
         yield Usage(tokens_in=100, tokens_out=self.chunks)
         yield Done("stop")

@@ -148,3 +148,15 @@ def test_a_fast_page_that_throws_is_made_by_claude_on_enter(qtbot, cloud_window,
     assert len(claude.posts("/v1/messages")) == 1
     assert "the fast result failed (the page threw" in cloud_window.status.route_label.text()
     assert "a broken counter" in cloud_window.controller.base_code  # Claude's page was kept
+
+
+def test_after_the_first_commit_the_fast_model_names_the_app(qtbot, cloud_window, cloud_env):
+    chat = cloud_env[0]
+    page = chat.reply
+    chat.reply = lambda text: "Streak Keeper" if "Do not write code" in text else page(text)
+    cloud_window.prompt.setPlainText("a habit tracker with streaks")
+    settle(qtbot, cloud_window)
+    qtbot.keyClick(cloud_window.prompt, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: cloud_window.windowTitle() == "Keystroke — streak-keeper",
+                    timeout=10000)
+    assert cloud_window.session.project.name == "streak-keeper"

@@ -91,9 +91,11 @@ def test_a_fast_model_names_the_app(chat_server):
     provider = CerebrasProvider("gpt-oss-120b", CEREBRAS_KEY, chat_server.url)
     page = "<html><head><title>Streaks</title></head><body></body></html>"
     assert suggest_name(provider, "a habit tracker with streaks", page) == "streak-keeper"
-    sent = chat_server.posts("/chat/completions")[0].body
-    assert sent["max_completion_tokens"] == 64 and "The page title: Streaks" in \
-        sent["messages"][0]["content"]
+    system, user = chat_server.posts("/chat/completions")[0].body["messages"]
+    assert system["role"] == "system" and page in user["content"]
+    assert user["content"].endswith("The user asked for: a habit tracker with streaks\nReply "
+                                    "with only the name of this app in two or three lowercase "
+                                    "words joined by hyphens, for example pomodoro-timer.")
 
 
 def test_a_model_that_answers_with_code_leaves_the_name_alone():
