@@ -44,6 +44,8 @@ from desktop.ui.workers import BackgroundJob
 
 log = logging.getLogger(__name__)
 HAND_EDIT_DELAY_MS = 150
+STRONG_TIP = ("When on, Enter asks Claude (the strong tier) for the version you keep; typing "
+              "still previews with the fast tier. Ctrl+Enter does this once.")
 THUMBNAIL_DELAY_MS = 500  # let the committed page paint before taking its picture
 ERROR_STYLE = ("background:#fdecea;color:#8a1f11;padding:8px;border:1px solid #f5c2bd;"
                "border-radius:4px")
@@ -149,9 +151,7 @@ class MainWindow(QMainWindow):
         toolbar.setMovable(False)
         self.addToolBar(toolbar)
         self.strong_toggle = QAction("Claude on Enter", self, checkable=True)
-        self.strong_toggle.setToolTip("When on, Enter asks Claude (the strong tier) for the "
-                                      "final version; typing still previews with the fast tier."
-                                      " Ctrl+Enter does this once.")
+        self.strong_toggle.setToolTip(STRONG_TIP)
         self.strong_toggle.toggled.connect(self._strong_toggled)
         toolbar.addAction(self.strong_toggle)
         settings_action = QAction("Providers…", self)
@@ -211,6 +211,13 @@ class MainWindow(QMainWindow):
     def _providers_found(self, available: frozenset[str]) -> None:
         self.controller.set_available(available)
         self._show_model_label()
+        has_claude = "anthropic" in available
+        self.strong_toggle.setEnabled(has_claude)
+        if not has_claude:
+            self.strong_toggle.setChecked(False)
+        self.strong_toggle.setToolTip(STRONG_TIP if has_claude else
+                                      "Set an Anthropic key in Model → Providers and Keys… "
+                                      "to use Claude.")
 
     def _show_model_label(self) -> None:
         fast, _why = self.controller.router.fast_tier()
