@@ -7,6 +7,7 @@ import argparse
 import json
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 from desktop.cli_history import record_generation
@@ -66,16 +67,37 @@ def run_generate(args: argparse.Namespace, model: str) -> int:
         else:
             decision = router.forced(args.provider, args.instruction)
         result = _run(pool, breaker, decision, request, args)
-        if args.provider == "auto" and result.code is None and not decision.escalated \
-                and result.finish_reason != "cancelled":
-            retry = router.route(args.instruction, "commit", fast_failure="no code came back",
+        failure = _fast_failure(result, router) if args.provider == "auto" and \
+            not decision.escalated else ""
+        if failure:
+            retry = router.route(args.instruction, "commit", fast_failure=failure,
                                  spent_today_usd=_spent_today())
             if retry.escalated:
-                _say(result.message)
+                _say(f"the fast result failed ({failure})")
                 result = _run(pool, breaker, retry, request, args)
     finally:
         pool.close()
     return _report(args, result)
+
+
+def _fast_failure(result: GenerationResult, router: Router) -> str:
+    """Why the fast tier's result should go to Claude, if it should: no code, or a page
+    that throws when loaded (checked only when Claude could take over, since the check
+    starts a headless browser)."""
+    if result.finish_reason == "cancelled" or not router.settings.auto_escalate:
+        return ""
+    if result.code is None:
+        return "no code came back"
+    if "anthropic" not in router.available:
+        return ""
+    from desktop.ui.page_check import check_page
+
+    with tempfile.TemporaryDirectory(prefix="keystroke-check-") as folder:
+        page = Path(folder) / "index.html"
+        page.write_text(result.code, encoding="utf-8")
+        report = check_page(str(page))
+    return (f"the page threw: {report.uncaught_errors[0][:100]}" if report.uncaught_errors
+            else "")
 
 
 def _run(pool: ProviderPool, breaker: CircuitBreaker, decision: RouteDecision,

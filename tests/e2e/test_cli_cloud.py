@@ -73,3 +73,19 @@ def test_a_failing_fast_tier_falls_back_to_the_local_model(servers, keystroke_ho
     assert "route: the local model: Cerebras failed, fell back" in run.stderr
     assert "Cerebras returned 503" in run.stderr and "Used the local model" in run.stderr
     assert len(chat.posts("/chat/completions")) == 3
+
+
+def test_auto_asks_claude_when_the_fast_page_throws(servers, keystroke_home):
+    chat, claude = servers
+    chat.reply = lambda _instruction: (
+        "```html\n<!DOCTYPE html>\n<html><body><h1>Broken</h1>\n"
+        "<script>document.getElementById('missing').textContent = 'x';</script>\n"
+        "</body></html>\n```")
+    run = generate("a broken counter", "--json", home=keystroke_home, chat_url=chat.url,
+                   claude_url=claude.url)
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout)
+    assert report["provider"] == "anthropic"
+    assert report["route_reason"].startswith("Claude: the fast result failed (the page threw")
+    assert "the fast result failed (the page threw" in run.stderr
+    assert len(chat.posts("/chat/completions")) == 1 and len(claude.posts("/v1/messages")) == 1
