@@ -10,6 +10,7 @@ from pathlib import Path
 
 from desktop.core.model_files import ModelFileError
 from desktop.core.providers.base import ProviderError
+from desktop.core.runtime.val_server import ValRuntimeError
 from desktop.core.settings import Settings
 from desktop.core.store import StoreError
 
@@ -42,6 +43,10 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--project", default="",
                      help="record into this project (default: one named from the instruction)")
 
+    serve = sub.add_parser("serve", help="run a Val Town HTTP val locally under Deno")
+    serve.add_argument("val", type=Path, help="a .ts file that exports default (req) => Response")
+    serve.add_argument("--port", type=int, default=0, help="default: any free port")
+
     hist = sub.add_parser("history", help="list a project's versions with tokens and cost")
     hist.add_argument("--project", default="", help="default: the last project used")
     hist.add_argument("--json", action="store_true")
@@ -72,6 +77,10 @@ def main(argv: list[str] | None = None) -> int:
             from desktop.cli_generate import run_generate
 
             return run_generate(args, model)
+        if args.command == "serve":
+            from desktop.cli_serve import run_serve
+
+            return run_serve(args)
         if args.command == "check":
             return _check(args)
         if args.command in ("history", "usage"):
@@ -82,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
             from desktop.ui.snapshot import take_snapshot
 
             return take_snapshot(args.file, args.prompt, model, args.output)
-    except (ModelFileError, ProviderError, StoreError, OSError) as exc:
+    except (ModelFileError, ProviderError, StoreError, ValRuntimeError, OSError) as exc:
         print(f"keystroke: {exc}", file=sys.stderr)
         return 1
     return _gui(model)

@@ -1,0 +1,153 @@
+"""One HTTP val served on 127.0.0.1 by Deno, with the fewest permissions that work.
+
+Deno gets: network (to serve, and for the val's own fetches), read and write inside the
+project's sandbox folder only (plus read of the val and the shims), one environment
+variable (where the sandbox is), and nothing else: no subprocesses, no FFI, no prompts.
+Errors come back as structured lines from resources/deno/server.ts; anything else Deno says
+on stderr (a permission denied, a type error at start) is kept too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop.core import paths
+from desktop.core.runtime.import_map import import_map, unsupported
+
+READY_TIMEOUT_S = 20.0
+
+
+class ValRuntimeError(Exception):
+    """The val could not be served; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class ValError:
+    kind: str  # startup | request | stderr
+    message: str
+    stack: str = ""
+
+
+def deno_binary() -> str:
+    """The Deno that ships in the `deno` package on the Python index."""
+    try:
+        import deno
+    except ImportError:
+        raise ValRuntimeError("Deno is not installed. Fix: pip install deno (it ships the "
+                              "binary; Keystroke needs no network to run vals).") from None
+    path = deno.find_deno_bin()
+    if not path or not Path(path).exists():
+        raise ValRuntimeError(f"The deno package has no binary at {path}. Fix: pip install "
+                              "--force-reinstall deno.")
+    return str(path)
+
+
+class ValServer:
+    """Start with `start(code)`; `url` is then where the val answers. `errors` collects
+    what went wrong, in order, from any thread."""
+
+    def __init__(self, sandbox: Path) -> None:
+        self.sandbox = sandbox
+        self.errors: list[ValError] = []
+        self.url = ""
+        self._process: subprocess.Popen | None = None
+        self._readers: list[threading.Thread] = []
+        self._lock = threading.Lock()
+
+    def start(self, code: str, port: int = 0) -> str:
+        self.stop()
+        missing = unsupported(code)
+        if missing:
+            raise ValRuntimeError("This val imports Val Town's std/" + ", std/".join(missing) +
+                                  ", which Keystroke cannot run offline yet.")
+        self.sandbox.mkdir(parents=True, exist_ok=True)
+        shims = paths.resources_dir() / "deno" / "shims"
+        val = self.sandbox / "main.http.ts"
+        val.write_text(code, encoding="utf-8")
+        imports = self.sandbox / "import_map.json"
+        imports.write_text(json.dumps(import_map(code, shims), indent=2), encoding="utf-8")
+        server = paths.resources_dir() / "deno" / "server.ts"
+        readable = ",".join(str(p) for p in (self.sandbox, shims, server))
+        command = [deno_binary(), "run", "--no-prompt", "--quiet",
+                   "--allow-net", f"--allow-read={readable}", f"--allow-write={self.sandbox}",
+                   "--allow-env=KEYSTROKE_VAL_DATA", f"--import-map={imports}",
+                   str(server), val.as_uri(), str(port)]
+        env = {"KEYSTROKE_VAL_DATA": str(self.sandbox), "PATH": os.environ.get("PATH", ""),
+               "HOME": str(self.sandbox), "DENO_DIR": str(paths.data_home() / "deno-cache"),
+               "NO_COLOR": "1"}
+        with self._lock:
+            self.errors = []
+        self._process = subprocess.Popen(command, stdout=subprocess.PIPE,
+                                         stderr=subprocess.PIPE, text=True, env=env)
+        ready = threading.Event()
+        listening: list[int] = []
+        self._readers = [
+            threading.Thread(target=self._read_stdout, args=(self._process, listening, ready),
+                             daemon=True),
+            threading.Thread(target=self._read_stderr, args=(self._process,), daemon=True)]
+        for reader in self._readers:
+            reader.start()
+        if not ready.wait(READY_TIMEOUT_S) or not listening:
+            self.stop()  # also waits for what Deno said before it gave up
+            detail = "; ".join(e.message for e in self.errors) or "it did not start in time"
+            raise ValRuntimeError(f"The val did not start: {detail}")
+        self.url = f"http://127.0.0.1:{listening[0]}/"
+        return self.url
+
+    def _read_stdout(self, process: subprocess.Popen, port: list[int],
+                     ready: threading.Event) -> None:
+        with process.stdout:
+            for line in process.stdout:
+                if line.startswith("KEYSTROKE_LISTENING ") and not port:
+                    port.append(int(line.split()[1]))
+                    ready.set()
+        ready.set()  # the process ended
+
+    def _read_stderr(self, process: subprocess.Popen) -> None:
+        with process.stderr:
+            self._collect(process.stderr)
+
+    def _collect(self, lines) -> None:
+        for line in lines:
+            line = line.rstrip("\n")
+            if line.startswith("KEYSTROKE_ERROR "):
+                data = json.loads(line[len("KEYSTROKE_ERROR "):])
+                error = ValError(data["kind"], data["message"], data["stack"])
+            elif line.strip():
+                error = ValError("stderr", line)
+            else:
+                continue
+            with self._lock:
+                self.errors.append(error)
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def stop(self) -> None:
+        process, self._process = self._process, None
+        self.url = ""
+        if process is None:
+            return
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        for reader in self._readers:
+            reader.join(timeout=5)
+
+    def wait_for_errors(self, count: int, timeout_s: float = 5.0) -> list[ValError]:
+        """Errors arrive on Deno's stderr a moment after the response."""
+        end = time.monotonic() + timeout_s
+        while time.monotonic() < end and len(self.errors) < count:
+            time.sleep(0.02)
+        return list(self.errors)

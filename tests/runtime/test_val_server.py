@@ -1,0 +1,119 @@
+"""HTTP vals under the real Deno, with the offline std shims."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from desktop.core.runtime.import_map import import_map, std_imports
+from desktop.core.runtime.val_server import ValRuntimeError, ValServer
+from tests.conftest import REPO
+
+GUESTBOOK = (Path(__file__).parent.parent / "vals" / "guestbook.http.ts").read_text()
+
+
+def get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def post_json(url: str, payload: dict) -> dict:
+    request = urllib.request.Request(url, data=json.dumps(payload).encode(), method="POST")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
+@pytest.fixture
+def server(tmp_path):
+    val_server = ValServer(tmp_path / "sandbox")
+    yield val_server
+    val_server.stop()
+
+
+def test_a_val_with_sqlite_and_blob_answers_and_keeps_its_data_across_a_restart(server):
+    url = server.start(GUESTBOOK)
+    assert post_json(url, {"name": "Ada"}) == {"id": 1, "rowsAffected": 1, "visits": 1}
+    assert post_json(url, {"name": "Grace"})["visits"] == 2
+    started = time.perf_counter()
+    url = server.start(GUESTBOOK)  # what a code change does
+    assert time.perf_counter() - started < 1.0
+    status, body = get(url + "entries")
+    assert status == 200
+    assert json.loads(body) == {"columns": ["id", "name"], "byIndex": ["Ada", "Grace"],
+                                "byName": ["Ada", "Grace"], "visits": 2, "path": "/entries"}
+    assert (server.sandbox / "sqlite.db").exists() and server.errors == []
+
+
+def test_a_val_that_throws_answers_500_and_its_error_is_captured_with_the_stack(server):
+    url = server.start("export default async function (req: Request) {\n"
+                       "  const data: any = null;\n"
+                       "  return new Response(data.items.length);\n}\n")
+    status, body = get(url)
+    assert status == 500 and "Cannot read properties of null" in body
+    [error] = server.wait_for_errors(1)
+    assert error.kind == "request" and "main.http.ts:3" in error.stack
+
+
+def test_reading_outside_the_sandbox_is_denied_and_reported_not_a_crash(server):
+    url = server.start("export default async function () {\n"
+                       "  return new Response(await Deno.readTextFile('/etc/hostname'));\n}\n")
+    status, body = get(url)
+    assert status == 500 and "Requires read access" in body
+    assert "Requires read access" in server.wait_for_errors(1)[0].message
+    assert server.running and get(url)[0] == 500  # still serving
+
+
+def test_a_val_that_does_not_compile_says_why(server):
+    with pytest.raises(ValRuntimeError, match="did not start: SyntaxError"):
+        server.start("export default 42 +\n")
+    assert not server.running
+
+
+def test_a_std_module_without_a_shim_gets_a_clear_message(server):
+    with pytest.raises(ValRuntimeError, match="std/openai, which Keystroke cannot run offline"):
+        server.start('import { OpenAI } from "https://esm.town/v/std/openai";\n'
+                     "export default () => new Response('x');\n")
+
+
+def test_without_deno_the_message_says_how_to_get_it(server, monkeypatch):
+    monkeypatch.setitem(sys.modules, "deno", None)  # as if the package were not installed
+    with pytest.raises(ValRuntimeError, match="pip install deno"):
+        server.start(GUESTBOOK)
+
+
+def test_the_import_map_names_every_std_specifier_the_val_uses(tmp_path):
+    code = ('import { sqlite } from "https://esm.town/v/std/sqlite?v=4";\n'
+            "import { blob } from 'https://esm.town/v/std/blob/main.ts';\n"
+            'import { email } from "https://esm.town/v/std/email";\n')
+    assert std_imports(code) == {"https://esm.town/v/std/sqlite?v=4": "sqlite",
+                                 "https://esm.town/v/std/blob/main.ts": "blob",
+                                 "https://esm.town/v/std/email": "email"}
+    mapped = import_map(code, tmp_path)["imports"]
+    assert mapped["https://esm.town/v/std/sqlite?v=4"] == (tmp_path / "sqlite.ts").as_uri()
+
+
+def test_keystroke_serve_prints_the_url_and_serves(keystroke_home, tmp_path):
+    val = tmp_path / "hello.http.ts"
+    val.write_text("export default () => new Response('hello from a val');\n")
+    env = {"KEYSTROKE_HOME": str(keystroke_home), "PYTHONPATH": str(REPO),
+           "PATH": "/usr/bin:/bin"}
+    process = subprocess.Popen([sys.executable, "-m", "desktop", "serve", str(val)], cwd=REPO,
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    try:
+        url = process.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:")
+        assert get(url) == (200, "hello from a val")
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
