@@ -96,25 +96,26 @@ class Router:
 
     def route(self, instruction: str, purpose: Purpose = "keystroke", *,
               want_strong: bool = False, fast_failure: str = "",
-              spent_today_usd: float = 0.0) -> RouteDecision:
-        """`want_strong`: Ctrl+Enter or the toolbar toggle. `fast_failure`: why the fast
-        tier's result for this instruction failed, when it did."""
+              spent_today_usd: float = 0.0, strong_why: str = "asked for Claude"
+              ) -> RouteDecision:
+        """`want_strong`: Ctrl+Enter, the toolbar toggle or Fix it, and `strong_why` says
+        which. `fast_failure`: why the fast tier's result for this instruction failed."""
         text, commanded = strip_command(instruction)
         fast, fast_reason = self.fast_tier()
-        strong_why = ""
+        why = ""
         if purpose == "commit":
             if want_strong or commanded:
-                strong_why = "asked for Claude"
+                why = strong_why if want_strong else "asked for Claude"
             elif self.settings.auto_escalate and fast_failure:
-                strong_why = f"the fast result failed ({fast_failure})"
+                why = f"the fast result failed ({fast_failure})"
             elif self.settings.auto_escalate and (hard := hard_request(text)):
-                strong_why = f"the request needs {hard}"
-        if strong_why:
+                why = f"the request needs {hard}"
+        if why:
             blocked = self._strong_blocked(spent_today_usd)
             if not blocked:
-                return RouteDecision("anthropic", f"Claude: {strong_why}",
+                return RouteDecision("anthropic", f"Claude: {why}",
                                      self._fallbacks("anthropic", fast), True, text)
-            fast_reason = f"{fast_reason} — {strong_why}, but {blocked}"
+            fast_reason = f"{fast_reason} — {why}, but {blocked}"
         elif purpose == "keystroke" and (want_strong or commanded):
             fast_reason += "; Claude answers on Enter"
         return RouteDecision(fast, fast_reason, self._fallbacks(fast, fast), False, text)

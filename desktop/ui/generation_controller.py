@@ -22,6 +22,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.core.breaker import CircuitBreaker
 from desktop.core.failover import generate_routed
+from desktop.core.fixing import fix_instruction
 from desktop.core.generation import (
     CodeProgress,
     GenerationRequest,
@@ -117,11 +118,12 @@ class GenerationController(QObject):
         model = getattr(self.settings, f"{decision.provider_id}_model", "")
         return f"{decision.provider_id}:{model}"
 
-    def _route(self, purpose: Purpose, strong: bool = False) -> RouteDecision:
+    def _route(self, purpose: Purpose, strong: bool = False,
+               strong_why: str = "asked for Claude") -> RouteDecision:
         return self.router.route(self._instruction.strip(), purpose,
                                  want_strong=strong or self.want_strong,
                                  fast_failure=self._fast_failure,
-                                 spent_today_usd=self.spent_today_usd)
+                                 spent_today_usd=self.spent_today_usd, strong_why=strong_why)
 
     def restore_instruction(self, text: str) -> None:
         """An instruction brought back from a draft: remembered, not generated until the
@@ -180,6 +182,20 @@ class GenerationController(QObject):
         self._stop_warming()
         self._drop_pending()
         self.base_code = code
+
+    def fix(self, errors: list[str]) -> None:
+        """Fix it: the page on screen is kept first if it is a draft (so the broken and the
+        fixed page are both versions); then the model, the strong tier when there is one,
+        is asked to fix the errors against it, and its page is kept."""
+        if self._draft is not None:
+            self._commit(self._draft)
+        self._drop_pending()
+        self._instruction = fix_instruction(errors)
+        self._fast_failure = ""
+        self._pending_commit = True
+        decision = self._route("commit", strong=True, strong_why="fixing errors")
+        self.state_changed.emit("Fixing, then keeping it…")
+        self._launch(self._instruction, decision)
 
     def _escalate(self, decision: RouteDecision) -> None:
         self._debounce.stop()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWebEngineCore import QWebEngineScript
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -29,6 +30,7 @@ from desktop.core.settings import Settings
 from desktop.core.store.database import Version
 from desktop.core.store.reports import spent_today
 from desktop.ui.code_editor import CodeEditor
+from desktop.ui.error_bar import ErrorBar
 from desktop.ui.generation_controller import GenerationController
 from desktop.ui.history_panel import HistoryPanel, thumbnail_png, when
 from desktop.ui.preview import PreviewView
@@ -44,6 +46,14 @@ from desktop.ui.workers import BackgroundJob
 
 log = logging.getLogger(__name__)
 HAND_EDIT_DELAY_MS = 150
+BLANK_CHECK_MS = 400  # after a page loads, before asking whether anything is visible
+PAGE_VISIBLE_JS = """(() => {
+  const body = document.body;
+  if (!body) return false;
+  if (body.innerText.trim().length > 0) return true;
+  return [...body.querySelectorAll('canvas,svg,img,video,input,button,select,textarea,iframe')]
+    .some(e => e.getBoundingClientRect().width > 0 && e.getBoundingClientRect().height > 0);
+})()"""
 STRONG_TIP = ("When on, Enter asks Claude (the strong tier) for the version you keep; typing "
               "still previews with the fast tier. Ctrl+Enter does this once.")
 THUMBNAIL_DELAY_MS = 500  # let the committed page paint before taking its picture
@@ -78,7 +88,7 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self._build_menus()
         self._connect()
-        self.preview.show_html(WELCOME_PAGE)
+        self._load_page(WELCOME_PAGE, fixable=False)
         self.prompt.setReadOnly(True)  # until the project (and its draft) has loaded
         self.session.open(at_start=True)
         self.refresh_providers()
@@ -96,6 +106,11 @@ class MainWindow(QMainWindow):
         self.prompt = PromptBox()
         self.editor = CodeEditor()
         self.preview = PreviewView()
+        self.error_bar = ErrorBar()
+        self._blank_check = QTimer(self, singleShot=True, interval=BLANK_CHECK_MS)
+        self._blank_check.timeout.connect(self._check_blank)
+        self._final_tag: object = None
+        self._fixable = False
         self.banner = QLabel()
         self.banner.setWordWrap(True)
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -107,7 +122,12 @@ class MainWindow(QMainWindow):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.history)
         split.addWidget(self.editor)
-        split.addWidget(self.preview)
+        preview_column = QWidget()
+        column = QVBoxLayout(preview_column)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.preview, 1)
+        column.addWidget(self.error_bar)
+        split.addWidget(preview_column)
         split.setSizes([230, 500, 670])
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -180,6 +200,9 @@ class MainWindow(QMainWindow):
         self.editor.edited_by_user.connect(self._hand_edit_timer.start)
         self.preview.page_shown.connect(
             lambda tag, _ms: c.preview_shown(tag) if isinstance(tag, int) else None)
+        self.preview.page_shown.connect(self._on_page_shown)
+        self.preview.error_logged.connect(self._page_error)
+        self.error_bar.fix_requested.connect(self._fix)
         c.code_shown.connect(self._show_code)
         c.state_changed.connect(self.state_label.setText)
         c.notice.connect(self.show_notice)
@@ -303,14 +326,46 @@ class MainWindow(QMainWindow):
     def _show_code(self, code: str, final: bool, tag: int) -> None:
         self.editor.set_code_quietly(code)
         if final:
-            self.preview.show_html(code, tag)  # the finished page, with its scripts running
+            self._load_page(code, tag)  # the finished page, with its scripts running
         else:
             self.preview.patch_html(code, tag)
+
+    def _load_page(self, code: str, tag: object = None, fixable: bool = True) -> None:
+        """Load a finished page. With `fixable`, its errors (and a blank page) go to the
+        error bar, whose Fix it works on the code the next instruction builds on; an old
+        version being looked at, or the welcome page, is not that."""
+        self.error_bar.clear()
+        self._blank_check.stop()
+        self._final_tag = tag if tag is not None else object()
+        self._fixable = fixable
+        self.preview.show_html(code, self._final_tag)
+
+    def _on_page_shown(self, tag: object, _ms: float) -> None:
+        if tag is self._final_tag and self._fixable:
+            self._blank_check.start()
+
+    def _page_error(self, message: str) -> None:
+        if self._fixable:
+            self.error_bar.add(message)
+
+    def _check_blank(self) -> None:
+        """A page that shows nothing is broken too: the model may have hidden everything or
+        built it all from a script that failed quietly."""
+        def seen(visible) -> None:
+            if visible is False:
+                self.error_bar.add("The page is blank: nothing is visible.")
+
+        self.preview.page().runJavaScript(PAGE_VISIBLE_JS, QWebEngineScript.ScriptWorldId.
+                                          ApplicationWorld, seen)
+
+    def _fix(self, errors: list[str]) -> None:
+        self.error_bar.fixing()
+        self.controller.fix(errors)
 
     def _apply_hand_edit(self) -> None:
         code = self.editor.toPlainText()
         self.controller.code_edited_by_hand(code)
-        self.preview.show_html(code)
+        self._load_page(code)
         self._autosave()
         self.state_label.setText("Edited by hand — the preview follows your code")
 
@@ -372,7 +427,7 @@ class MainWindow(QMainWindow):
                                    session.current_version_id)
         self.controller.set_base(session.base_code)
         if not session.base_code:
-            self.preview.show_html(WELCOME_PAGE)
+            self._load_page(WELCOME_PAGE, fixable=False)
         instruction = session.draft.instruction if session.draft else ""
         self.prompt.set_text_quietly(instruction)
         self.controller.restore_instruction(instruction)
@@ -401,7 +456,7 @@ class MainWindow(QMainWindow):
         self._thumbnail_for = None
 
     def _preview_version(self, version: Version) -> None:
-        self.preview.show_html(version.code)
+        self._load_page(version.code, fixable=False)
         self.state_label.setText(f"Previewing the version from {when(version.created_at)} — "
                                  "Restore to work from it")
 

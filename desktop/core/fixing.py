@@ -1,0 +1,23 @@
+"""Turning what went wrong in a page into an instruction that fixes it.
+
+The errors come from the preview (uncaught errors, console.error, a blank page) or, for a
+val, from its server. The instruction goes to the model like any other change, so the fix
+becomes a version of its own and can be undone.
+"""
+
+from __future__ import annotations
+
+MAX_ERRORS = 8
+MAX_ERROR_CHARS = 400
+
+
+def fix_instruction(errors: list[str]) -> str:
+    shown = [" ".join(e.split())[:MAX_ERROR_CHARS] for e in dict.fromkeys(errors)][:MAX_ERRORS]
+    listed = "\n".join(f"- {e}" for e in shown)
+    return ("Fix these errors in the app, and change nothing else:\n" + listed +
+            "\nMake sure every element the script uses exists with exactly that id.")
+
+
+def summary(errors: list[str]) -> str:
+    count = len(errors)
+    return f"{count} error{'s' if count != 1 else ''}"

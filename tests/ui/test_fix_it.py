@@ -1,0 +1,68 @@
+"""Errors in the preview are caught and offered for fixing; Fix it makes a new version."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from desktop.core.settings import Settings
+from desktop.ui.main_window import MainWindow
+from tests.fakes.scripted_provider import ScriptedProvider, page_for
+from tests.ui.conftest import close_and_delete
+
+BROKEN = ("```html\n<!DOCTYPE html>\n<html><body><h1>Counter</h1>\n"
+          "<script>document.getElementById('count').textContent = '0';</script>\n"
+          "</body></html>\n```")
+BLANK = ("```html\n<!DOCTYPE html>\n<html><body><div style=\"display:none\">x</div>"
+         "</body></html>\n```")
+
+
+def replies(first: str):
+    def reply(instruction: str) -> str:
+        if instruction.startswith("Fix these errors"):
+            return f"```html\n{page_for('fixed counter')}```"
+        return first
+    return reply
+
+
+@pytest.fixture
+def make_window(qtbot):
+    made = []
+
+    def make(provider):
+        win = MainWindow(Settings(debounce_ms=100), provider=provider)
+        win.show()
+        qtbot.waitExposed(win)
+        qtbot.waitUntil(lambda: not win.prompt.isReadOnly(), timeout=5000)
+        made.append(win)
+        return win
+
+    yield make
+    for win in made:
+        close_and_delete(win)
+
+
+def test_a_page_that_throws_shows_the_error_and_fix_it_makes_a_working_version(qtbot,
+                                                                               make_window):
+    provider = ScriptedProvider(reply=replies(BROKEN), delay_s=0.005)
+    win = make_window(provider)
+    win.prompt.setPlainText("a counter")
+    qtbot.waitUntil(lambda: win.error_bar.isVisible(), timeout=10000)
+    assert win.error_bar.label.text().startswith("1 error — Uncaught TypeError")
+    qtbot.mouseClick(win.error_bar.fix_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: win.history.list.count() == 2, timeout=10000)
+    assert win.controller.base_code == page_for("fixed counter")
+    fix_request = provider.requests[-1].messages[-1].content
+    assert "Cannot set properties of null" in fix_request
+    assert "<h1>Counter</h1>" in fix_request  # the broken page, kept first, is what it fixes
+    qtbot.wait(1500)  # the fixed page loads and runs: nothing is reported
+    assert not win.error_bar.isVisible()
+    instructions = [win.history.list.item(i).text().split("\n")[0] for i in range(2)]
+    assert instructions[0].startswith("Fix these errors") and instructions[1] == "a counter"
+
+
+def test_a_blank_page_counts_as_an_error(qtbot, make_window):
+    win = make_window(ScriptedProvider(reply=replies(BLANK), delay_s=0.005))
+    win.prompt.setPlainText("a counter")
+    qtbot.waitUntil(lambda: win.error_bar.isVisible(), timeout=10000)
+    assert "The page is blank" in win.error_bar.label.text()
