@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from desktop.core.fixing import summary
@@ -17,6 +17,7 @@ class ErrorBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("errorBar")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)  # paint the colour
         self.setStyleSheet(STYLE)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
