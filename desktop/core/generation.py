@@ -18,6 +18,7 @@ from desktop.core.extract import extract_code, partial_page, raw_code
 from desktop.core.prompts import build_messages
 from desktop.core.providers.base import ChatRequest, Done, Error, Provider, TextDelta, Usage
 from desktop.core.usage import cost_usd
+from desktop.core.vals import extract_val, raw_val
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class GenerationRequest:
     max_tokens: int = 2048
     temperature: float = 0.2
     edit_format: str = "whole"  # how to ask for changes to base_code (see edits.py)
+    kind: str = "page"  # or "val": a Val Town HTTP val (vals.py)
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class CodeProgress:
     code: str
     raw: str
     tokens_out: int
+    kind: str = "page"  # "val": `code` is the val so far, for the editor, not the preview
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ class GenerationResult:
     note: str = ""  # something that happened on the way, e.g. an edit that fell back
     route_reason: str = ""  # why this provider served it (router.py)
     server_timing: dict[str, float] | None = None  # e.g. Cerebras's time_info
+    kind: str = "page"  # or "val"
 
     @property
     def cost_usd(self) -> float:
@@ -111,9 +115,9 @@ class _Reply:
 
 
 def _stream_reply(provider: Provider, chat: ChatRequest, started: float,
-                  reply: _Reply) -> Iterator[CodeProgress]:
-    """Run one model call into `reply`, yielding the page as it grows. An edit (blocks or
-    a diff) is not a page, so it shows nothing until it has been applied."""
+                  reply: _Reply, kind: str = "page") -> Iterator[CodeProgress]:
+    """Run one model call into `reply`, yielding the page (or the val) as it grows. An
+    edit (blocks or a diff) is not a page, so it shows nothing until it has been applied."""
     parts: list[str] = []
     last_page: str | None = None
     last_at = 0.0
@@ -129,10 +133,15 @@ def _stream_reply(provider: Provider, chat: ChatRequest, started: float,
                     continue  # a fast model sends hundreds of tokens a second
                 last_at = now
                 text = "".join(parts)
-                page = None if looks_like_edit(text) else partial_page(text)
+                if kind == "val":
+                    page = raw_val(text)
+                    raw = page or ""
+                else:
+                    page = None if looks_like_edit(text) else partial_page(text)
+                    raw = raw_code(text) or ""
                 if page and page != last_page:
                     last_page = page
-                    yield CodeProgress(page, raw_code(text) or "", len(parts))
+                    yield CodeProgress(page, raw, len(parts), kind)
             elif isinstance(event, Usage):
                 reply.usage = Usage(
                     reply.usage.tokens_in + event.tokens_in,
@@ -159,22 +168,28 @@ def generate(provider: Provider, request: GenerationRequest,
     apply cleanly changes nothing, and the model is asked once more for the whole file."""
     cancel = cancel or threading.Event()
     started = time.perf_counter()
-    fmt = request.edit_format if request.base_code.strip() else "whole"
+    val = request.kind == "val"
+    fmt = request.edit_format if request.base_code.strip() and not val else "whole"
 
     def chat(edit_format: str) -> ChatRequest:
         # A whole-file edit repeats most of the code: providers with Predicted Outputs
         # stream those parts at once.
-        predicted = (f"```html\n{request.base_code.strip()}\n```"
+        fence = "ts" if val else "html"
+        predicted = (f"```{fence}\n{request.base_code.strip()}\n```"
                      if edit_format == "whole" and request.base_code.strip() else None)
-        return ChatRequest(build_messages(request.instruction, request.base_code, edit_format),
+        return ChatRequest(build_messages(request.instruction, request.base_code, edit_format,
+                                          request.kind),
                            max_tokens=request.max_tokens, temperature=request.temperature,
                            cancel=cancel, prediction=predicted)
 
     reply = _Reply()
-    yield from _stream_reply(provider, chat(fmt), started, reply)
+    yield from _stream_reply(provider, chat(fmt), started, reply, request.kind)
     code, note = None, ""
     if reply.finish != "cancelled" and reply.error is None:
-        if request.base_code.strip():
+        if val:
+            code = extract_val(reply.text)
+            note = "" if code else "The model's reply had no val (no `export default`)."
+        elif request.base_code.strip():
             edit = apply_edit(request.base_code, reply.text)
             code = edit.code
             if fmt != "whole" and not edit.ok:
@@ -185,7 +200,7 @@ def generate(provider: Provider, request: GenerationRequest,
                 reply.text = first + "\n\n" + reply.text
         else:
             code = extract_code(reply.text)
-    elif reply.error is not None and not looks_like_edit(reply.text):
+    elif reply.error is not None and not val and not looks_like_edit(reply.text):
         code = partial_page(reply.text)  # cut off mid-reply: show what arrived
     yield GenerationResult(
         code=code, reply=reply.text, provider=provider.id, model=provider.model_name,
@@ -196,7 +211,7 @@ def generate(provider: Provider, request: GenerationRequest,
         cached_tokens=reply.usage.cached_tokens,
         cache_creation_tokens=reply.usage.cache_creation_tokens, ttft_ms=reply.ttft_ms,
         server_timing=reply.usage.server_timing,
-        total_ms=(time.perf_counter() - started) * 1000, note=note,
+        total_ms=(time.perf_counter() - started) * 1000, note=note, kind=request.kind,
     )
 
 

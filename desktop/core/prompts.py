@@ -22,15 +22,19 @@ EDIT_TEMPLATES = {"whole": "user_edit", "search-replace": "user_edit_search_repl
                   "unified-diff": "user_edit_unified_diff"}
 
 
-def build_messages(instruction: str, base_code: str, edit_format: str = "whole"
-                   ) -> list[Message]:
+def build_messages(instruction: str, base_code: str, edit_format: str = "whole",
+                   kind: str = "page") -> list[Message]:
     """`edit_format` says how to ask for changes to base_code: "whole", "search-replace"
-    or "unified-diff" (see edits.py)."""
-    system = Message("system", prompt_text("system_html").strip())
+    or "unified-diff" (see edits.py). `kind` is "page" or "val" (see vals.py); a val is
+    always asked for whole."""
+    suffix = "_val" if kind == "val" else ""
+    system = Message("system", prompt_text("system_val" if kind == "val" else "system_html")
+                     .strip())
     if not base_code.strip():
-        user = prompt_text("user_new").strip().format(instruction=instruction.strip())
+        user = prompt_text("user_new" + suffix).strip().format(instruction=instruction.strip())
         return [system, Message("user", user)]
-    template = prompt_text(EDIT_TEMPLATES[edit_format]).strip()
+    template = prompt_text("user_edit_val" if kind == "val" else EDIT_TEMPLATES[edit_format]
+                           ).strip()
     # Everything up to the paragraph holding the instruction is the same on every keystroke.
     cut = template.rfind("\n\n", 0, template.index("{instruction}")) + 2
     stable = template[:cut].format(code=base_code.strip())

@@ -34,6 +34,7 @@ from desktop.core.provider_pool import ProviderPool
 from desktop.core.providers.base import ChatRequest, Provider
 from desktop.core.router import LABELS, Purpose, RouteDecision, Router
 from desktop.core.settings import Settings
+from desktop.core.vals import kind_for
 from desktop.ui.workers import BackgroundJob
 
 PREVIEW_INTERVAL_MS = 200  # at most one partial page per interval while streaming
@@ -47,6 +48,7 @@ class _Running:
     cancel: threading.Event
     job: BackgroundJob
     decision: RouteDecision
+    kind: str  # "page" or "val"
 
 
 class GenerationController(QObject):
@@ -91,6 +93,11 @@ class GenerationController(QObject):
         self._throttle.timeout.connect(self._flush_partial)
 
     # -- inputs ------------------------------------------------------------------------
+
+    @property
+    def streaming_kind(self) -> str:
+        """What the request in flight makes: "page" or "val"."""
+        return self._running.kind if self._running is not None else "page"
 
     @property
     def busy(self) -> bool:
@@ -253,8 +260,9 @@ class GenerationController(QObject):
     def _launch(self, instruction: str, decision: RouteDecision) -> None:
         pool, breaker = self.pool, self.breaker
         request_id, cancel = next(self._ids), threading.Event()
+        kind = kind_for(decision.instruction or instruction, self.base_code)
         request = GenerationRequest(instruction, self.base_code, self.settings.max_tokens,
-                                    self.settings.temperature, self.settings.edit_format)
+                                    self.settings.temperature, self.settings.edit_format, kind)
         cache_key = self._cache_key(decision)
         edit_format_for = self.settings.edit_format_for
 
@@ -273,7 +281,8 @@ class GenerationController(QObject):
         job.succeeded.connect(lambda result: self._on_result(
             request_id, instruction, request.base_code, cache_key, decision, result))
         job.failed.connect(lambda message: self._on_failed(request_id, message))
-        self._running = _Running(request_id, instruction, self.base_code, cancel, job, decision)
+        self._running = _Running(request_id, instruction, self.base_code, cancel, job, decision,
+                                 kind)
         self.generations_started += 1
         self.route_chosen.emit(decision.reason)
         self.state_changed.emit(f"Generating with {LABELS[decision.provider_id]}…")

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core import paths
 from desktop.core.generation import GenerationResult
 from desktop.core.history import name_from_instruction
 from desktop.core.local_model import open_local_provider
@@ -29,6 +30,7 @@ from desktop.core.session import UNTITLED, Session
 from desktop.core.settings import Settings
 from desktop.core.store.database import Version
 from desktop.core.store.reports import spent_today
+from desktop.core.vals import is_val
 from desktop.ui.code_editor import CodeEditor
 from desktop.ui.error_bar import ErrorBar
 from desktop.ui.generation_controller import GenerationController
@@ -42,6 +44,7 @@ from desktop.ui.status_bar import StatusBar
 from desktop.ui.store_service import StoreService
 from desktop.ui.thread_reminder import ThreadReminder
 from desktop.ui.usage_dialog import UsageDialog
+from desktop.ui.val_preview import ValPreview
 from desktop.ui.workers import BackgroundJob
 
 log = logging.getLogger(__name__)
@@ -107,6 +110,7 @@ class MainWindow(QMainWindow):
         self.editor = CodeEditor()
         self.preview = PreviewView()
         self.error_bar = ErrorBar()
+        self.val_preview = ValPreview(self)
         self._blank_check = QTimer(self, singleShot=True, interval=BLANK_CHECK_MS)
         self._blank_check.timeout.connect(self._check_blank)
         self._final_tag: object = None
@@ -202,6 +206,8 @@ class MainWindow(QMainWindow):
             lambda tag, _ms: c.preview_shown(tag) if isinstance(tag, int) else None)
         self.preview.page_shown.connect(self._on_page_shown)
         self.preview.error_logged.connect(self._page_error)
+        self.val_preview.ready.connect(self._val_ready)
+        self.val_preview.server_error.connect(self._page_error)
         self.error_bar.fix_requested.connect(self._fix)
         c.code_shown.connect(self._show_code)
         c.state_changed.connect(self.state_label.setText)
@@ -327,8 +333,9 @@ class MainWindow(QMainWindow):
         self.editor.set_code_quietly(code)
         if final:
             self._load_page(code, tag)  # the finished page, with its scripts running
-        else:
+        elif self.controller.streaming_kind == "page":
             self.preview.patch_html(code, tag)
+        # a val streams into the editor only; it runs once it is whole
 
     def _load_page(self, code: str, tag: object = None, fixable: bool = True) -> None:
         """Load a finished page. With `fixable`, its errors (and a blank page) go to the
@@ -338,7 +345,21 @@ class MainWindow(QMainWindow):
         self._blank_check.stop()
         self._final_tag = tag if tag is not None else object()
         self._fixable = fixable
-        self.preview.show_html(code, self._final_tag)
+        if is_val(code):
+            self.state_label.setText("Starting the val under Deno…")
+            self.val_preview.run(code, self._val_sandbox(), self._final_tag)
+        else:
+            self.preview.show_html(code, self._final_tag)
+
+    def _val_sandbox(self) -> Path:
+        """The project's own folder for its val's data (sqlite, blobs, outbox)."""
+        project = self.session.project
+        return paths.data_home() / "vals" / f"project-{project.id if project else 0}"
+
+    def _val_ready(self, url: str, tag: object) -> None:
+        if tag is self._final_tag:
+            self.preview.show_url(url, tag)
+            self.state_label.setText(f"The val runs at {url}")
 
     def _on_page_shown(self, tag: object, _ms: float) -> None:
         if tag is self._final_tag and self._fixable:
@@ -544,4 +565,5 @@ class MainWindow(QMainWindow):
         self._autosave()
         self.session.close()  # writes what is pending, then marks a clean exit
         self.controller.pool.close()  # the local model and the cloud clients
+        self.val_preview.stop()
         super().closeEvent(event)

@@ -121,6 +121,7 @@ class PreviewView(QWebEngineView):
         self.report = ConsoleReport()
         self._number = 0
         self._pending: dict[int, tuple[object, float]] = {}
+        self._pending_url: tuple[str, object, float] | None = None
         self._shown_scripts: tuple[str, ...] | None = None  # of the loaded page; None: loading
         self._loading_scripts: tuple[str, ...] = ()
         self._patching = False
@@ -135,11 +136,23 @@ class PreviewView(QWebEngineView):
         """Load the document afresh: its scripts run."""
         self._number += 1
         self._pending = {self._number: (tag, time.perf_counter())}
+        self._pending_url = None
         self._loading_scripts = scripts_of(html)
         self._shown_scripts = None
         self._next_patch = None
         self.report = ConsoleReport()
         self.load(self._handler.publish(self._number, html))
+
+    def show_url(self, url: str, tag: object = None) -> None:
+        """Load a page that a local val serves (only 127.0.0.1 ever comes here)."""
+        self._number += 1
+        self._pending = {}
+        self._pending_url = (url, tag, time.perf_counter())
+        self._loading_scripts = ()
+        self._shown_scripts = None
+        self._next_patch = None
+        self.report = ConsoleReport()
+        self.load(QUrl(url))
 
     def patch_html(self, html: str, tag: object = None) -> None:
         """Bring the live page to `html` in place when only markup and styles changed,
@@ -167,6 +180,12 @@ class PreviewView(QWebEngineView):
         # The finished load's own URL says which document it was: a load that finishes
         # (or is cut short) just as a newer document is requested is not the newer one.
         if info.status() != QWebEngineLoadingInfo.LoadStatus.LoadSucceededStatus:
+            return
+        if self._pending_url is not None and (
+                info.url().toString().rstrip("/") == self._pending_url[0].rstrip("/")):
+            _url, tag, started = self._pending_url
+            self._pending_url = None
+            self.page_shown.emit(tag, (time.perf_counter() - started) * 1000)
             return
         path = info.url().path().strip("/")
         if not path.isdigit() or int(path) not in self._pending:

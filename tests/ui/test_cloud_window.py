@@ -64,13 +64,13 @@ def test_ctrl_enter_asks_claude_and_keeps_its_page(qtbot, cloud_window, cloud_en
 
 def test_a_hard_request_escalates_on_enter(qtbot, cloud_window, cloud_env):
     claude = cloud_env[1]
-    cloud_window.prompt.setPlainText("a guestbook with a backend and a database")
+    cloud_window.prompt.setPlainText("a sign in form that checks the password strength")
     settle(qtbot, cloud_window)
     assert claude.posts("/v1/messages") == []  # never per keystroke
     qtbot.keyClick(cloud_window.prompt, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: cloud_window.history.list.count() == 1, timeout=10000)
     assert len(claude.posts("/v1/messages")) == 1
-    assert "needs a backend" in cloud_window.status.route_label.text()
+    assert "needs auth" in cloud_window.status.route_label.text()
 
 
 def test_a_failing_fast_tier_falls_back_to_local_and_says_so(qtbot, cloud_window, cloud_env,
@@ -95,6 +95,8 @@ def test_the_spending_cap_stops_escalation_and_says_why(qtbot, cloud_window, clo
     cloud_window.store.call(lambda s: history.record_draft(s, project_id, "earlier", earlier))
     cloud_window.prompt.setPlainText("/sonnet a chess clock")
     settle(qtbot, cloud_window)
+    # The window reads today's spend from the store after each reply (off the GUI thread).
+    qtbot.waitUntil(lambda: cloud_window.controller.spent_today_usd >= 1.5, timeout=5000)
     qtbot.keyClick(cloud_window.prompt, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: cloud_window.history.list.count() == 1, timeout=10000)
     assert claude.posts("/v1/messages") == []

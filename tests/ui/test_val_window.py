@@ -1,0 +1,95 @@
+"""A val in the window: it runs under the real Deno, keeps its data across restarts, and a
+broken version shows its server error with a working Fix it. A scripted provider stands in
+for the model."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+
+import pytest
+from PySide6.QtCore import Qt
+
+from desktop.core.settings import Settings
+from desktop.ui.main_window import MainWindow
+from tests.fakes.scripted_provider import ScriptedProvider
+from tests.ui.conftest import PreviewReader, close_and_delete
+
+GUESTBOOK = '''import { sqlite } from "https://esm.town/v/std/sqlite/main.ts";
+
+await sqlite.execute("CREATE TABLE IF NOT EXISTS entries (name TEXT NOT NULL)");
+
+export default async function (req: Request): Promise<Response> {
+  if (req.method === "POST") {
+    const { name } = await req.json();
+    await sqlite.execute({ sql: "INSERT INTO entries (name) VALUES (?)", args: [name] });
+    return Response.json({ ok: true });
+  }
+  const { rows } = await sqlite.execute("SELECT name FROM entries");
+  const items = rows.map((r) => `<li>${r.name}</li>`).join("");
+  return new Response(`<!DOCTYPE html><html><body><h1>TITLE</h1><ul>${items}</ul></body></html>`,
+    { headers: { "Content-Type": "text/html; charset=utf-8" } });
+}
+'''
+BROKEN = '''export default async function (req: Request): Promise<Response> {
+  const entries: any = undefined;
+  return new Response(entries.length);
+}
+'''
+
+
+def reply(instruction: str) -> str:
+    if instruction.startswith("Fix these errors"):
+        code = GUESTBOOK.replace("TITLE", "Guestbook, fixed")
+    elif "break" in instruction:
+        code = BROKEN
+    elif "bigger" in instruction:
+        code = GUESTBOOK.replace("TITLE", "Guestbook, bigger")
+    else:
+        code = GUESTBOOK.replace("TITLE", "Guestbook")
+    return f"```ts\n{code}```"
+
+
+@pytest.fixture
+def window(qtbot):
+    provider = ScriptedProvider(reply=reply, chunks=6, delay_s=0.005)
+    win = MainWindow(Settings(debounce_ms=100), provider=provider)
+    win.show()
+    qtbot.waitExposed(win)
+    qtbot.waitUntil(lambda: not win.prompt.isReadOnly(), timeout=5000)
+    yield win
+    close_and_delete(win)
+
+
+def commit(qtbot, win, instruction: str, versions: int) -> None:
+    win.prompt.setPlainText(instruction)
+    qtbot.waitUntil(lambda: not win.controller.busy, timeout=10000)
+    qtbot.keyClick(win.prompt, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: win.history.list.count() == versions, timeout=10000)
+
+
+def test_a_guestbook_val_runs_keeps_entries_and_a_broken_version_can_be_fixed(qtbot, window):
+    preview = PreviewReader(qtbot, window.preview)
+    commit(qtbot, window, "a guestbook that stores entries in sqlite", 1)
+    assert window.controller.base_code.startswith("import { sqlite }")
+    preview.wait_for_text("Guestbook")
+    url = window.preview.url().toString()
+    assert url.startswith("http://127.0.0.1:")
+    request = urllib.request.Request(url, data=json.dumps({"name": "Ada"}).encode(),
+                                     method="POST")
+    assert json.loads(urllib.request.urlopen(request, timeout=10).read()) == {"ok": True}
+
+    commit(qtbot, window, "make the title bigger", 2)  # a new version: the val restarts
+    preview.wait_for_text("Guestbook, bigger")
+    assert "Ada" in preview.text()  # the entry survived the restart
+
+    commit(qtbot, window, "break it", 3)
+    qtbot.waitUntil(lambda: window.error_bar.isVisible(), timeout=10000)
+    assert "Server: Cannot read properties of undefined" in window.error_bar.label.text()
+    assert "main.http.ts:3" in window.error_bar.label.toolTip()
+    qtbot.mouseClick(window.error_bar.fix_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.history.list.count() == 4, timeout=10000)
+    preview.wait_for_text("Guestbook, fixed")
+    assert "Ada" in preview.text()
+    qtbot.wait(800)
+    assert not window.error_bar.isVisible()
