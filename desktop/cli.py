@@ -98,9 +98,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from desktop.ui.page_check import check_page
+    from desktop.core.vals import is_val
+    from desktop.ui.page_check import check_page, check_val
 
-    report = check_page(args.target, settle_ms=args.settle_ms)
+    target = Path(args.target)
+    if "://" not in args.target and target.suffix in (".ts", ".tsx", ".js") and is_val(
+            target.read_text(encoding="utf-8")):
+        report = check_val(target, settle_ms=args.settle_ms)
+    else:
+        report = check_page(args.target, settle_ms=args.settle_ms)
     if args.json:
         print(json.dumps(report.as_dict(), indent=2))
     else:

@@ -20,6 +20,7 @@ from desktop.core.router import RouteDecision, Router, strip_command
 from desktop.core.settings import Settings
 from desktop.core.store import Store
 from desktop.core.store.reports import spent_today
+from desktop.core.vals import kind_for
 
 CLOUD_MODEL_SETTINGS = {"cerebras": "cerebras_model", "anthropic": "anthropic_model",
                         "openai": "openai_model"}
@@ -60,7 +61,8 @@ def run_generate(args: argparse.Namespace, model: str) -> int:
     router = Router(settings, breaker, pool.available())
     request = GenerationRequest(args.instruction, base,
                                 args.max_tokens or settings.max_tokens, settings.temperature,
-                                args.edit_format or settings.edit_format)  # per provider below
+                                args.edit_format or settings.edit_format,  # per provider below
+                                kind_for(strip_command(args.instruction)[0], base))
     try:
         if args.provider == "auto":
             decision = router.route(args.instruction, "commit", spent_today_usd=_spent_today())
@@ -90,12 +92,14 @@ def _fast_failure(result: GenerationResult, router: Router) -> str:
         return "no code came back"
     if "anthropic" not in router.available:
         return ""
-    from desktop.ui.page_check import check_page
+    from desktop.ui.page_check import check_page, check_val
 
     with tempfile.TemporaryDirectory(prefix="keystroke-check-") as folder:
-        page = Path(folder) / "index.html"
+        page = Path(folder) / ("main.http.ts" if result.kind == "val" else "index.html")
         page.write_text(result.code, encoding="utf-8")
-        report = check_page(str(page))
+        report = check_val(page) if result.kind == "val" else check_page(str(page))
+        if report.server_errors:
+            return f"the val failed: {report.server_errors[0][:100]}"
     return (f"the page threw: {report.uncaught_errors[0][:100]}" if report.uncaught_errors
             else "")
 

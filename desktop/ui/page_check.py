@@ -6,12 +6,14 @@ behaves the same in the app. "Settled" means loaded, then quiet (no console erro
 
 from __future__ import annotations
 
+import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QTimer, QUrl
 
+from desktop.core.runtime.val_server import ValRuntimeError, ValServer
 from desktop.ui.qt_env import make_application
 
 LOAD_TIMEOUT_MS = 15000
@@ -26,11 +28,12 @@ class PageReport:
     text_length: int = 0
     uncaught_errors: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
+    server_errors: list[str] = field(default_factory=list)  # a val's, with their stacks
     load_ms: float = 0.0
 
     @property
     def threw(self) -> bool:
-        return not self.loaded or bool(self.uncaught_errors)
+        return not self.loaded or bool(self.uncaught_errors or self.server_errors)
 
     def as_dict(self) -> dict:
         return {**asdict(self), "threw": self.threw}
@@ -41,7 +44,8 @@ class PageReport:
                  f"  visible text: {self.text_length} characters"]
         lines += [f"  uncaught error: {e}" for e in self.uncaught_errors]
         lines += [f"  console error: {e}" for e in self.console_errors]
-        if not (self.uncaught_errors or self.console_errors):
+        lines += [f"  server error: {e}" for e in self.server_errors]
+        if not (self.uncaught_errors or self.console_errors or self.server_errors):
             lines.append("  no errors")
         return "\n".join(lines)
 
@@ -64,6 +68,27 @@ def _evaluate(view, script: str):
     view.page().runJavaScript(script, 0, box.append)
     _wait(lambda: bool(box), 3000)
     return box[0] if box else None
+
+
+def check_val(path: Path, settle_ms: int = 600) -> PageReport:
+    """Start the val under Deno (with a scratch data folder), load its page, and report
+    the page's errors and the server's."""
+    with tempfile.TemporaryDirectory(prefix="keystroke-check-val-") as sandbox:
+        server = ValServer(Path(sandbox))
+        try:
+            url = server.start(path.read_text(encoding="utf-8"))
+        except ValRuntimeError as exc:
+            return PageReport(str(path), loaded=False, server_errors=[str(exc)])
+        try:
+            report = check_page(url, settle_ms)
+            time.sleep(0.2)  # Deno's stderr trails the response a little
+            # The browser asks for /favicon.ico too: the same error twice says nothing new.
+            report.server_errors = list(dict.fromkeys(e.stack or e.message
+                                                      for e in server.errors))
+        finally:
+            server.stop()
+    report.target = str(path)
+    return report
 
 
 def check_page(target: str, settle_ms: int = 600) -> PageReport:

@@ -117,3 +117,28 @@ def test_keystroke_serve_prints_the_url_and_serves(keystroke_home, tmp_path):
     finally:
         process.terminate()
         process.communicate(timeout=10)
+
+
+@pytest.mark.parametrize(("body", "exit_code", "needle"), [
+    ("return new Response('<h1>Fine</h1>', {headers: {'Content-Type': 'text/html'}});", 0, ""),
+    ("const data: any = null; return new Response(data.items);", 1, "Cannot read properties"),
+])
+def test_keystroke_check_runs_a_val_and_reports_server_errors(body, exit_code, needle,
+                                                              keystroke_home, tmp_path):
+    val = tmp_path / "app.http.ts"
+    val.write_text(f"export default async function (req: Request) {{ {body} }}\n")
+    env = {"KEYSTROKE_HOME": str(keystroke_home), "PYTHONPATH": str(REPO),
+           "QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin",
+           "QTWEBENGINE_DISABLE_SANDBOX": "1"}
+    run = subprocess.run([sys.executable, "-m", "desktop", "check", str(val), "--json"],
+                         cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == exit_code, run.stderr
+    report = json.loads(run.stdout)
+    assert report["target"] == str(val)
+    if needle:  # Chromium calls a 500 answer a failed load; the server's stack says why
+        assert report["threw"] and len(report["server_errors"]) == 1
+        [error] = report["server_errors"]
+        assert needle in error and "main.http.ts:1" in error
+    else:
+        assert report["loaded"] and report["server_errors"] == []
+        assert report["text_length"] == 4  # "Fine"
