@@ -62,7 +62,7 @@ def run_generate(args: argparse.Namespace, model: str) -> int:
     request = GenerationRequest(args.instruction, base,
                                 args.max_tokens or settings.max_tokens, settings.temperature,
                                 args.edit_format or settings.edit_format,  # per provider below
-                                kind_for(strip_command(args.instruction)[0], base))
+                                kind_for(args.instruction, base))
     try:
         if args.provider == "auto":
             decision = router.route(args.instruction, "commit", spent_today_usd=_spent_today())

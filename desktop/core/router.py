@@ -25,6 +25,7 @@ from desktop.core.breaker import CircuitBreaker
 from desktop.core.settings import Settings
 
 STRONG_COMMAND = "/sonnet"
+COMMANDS = frozenset({STRONG_COMMAND, "/val", "/page"})
 LABELS = {"local": "the local model", "cerebras": "Cerebras",
           "openai": "the OpenAI-compatible server", "anthropic": "Claude"}
 
@@ -59,12 +60,21 @@ def hard_request(instruction: str) -> str:
     return ""
 
 
+def leading_commands(instruction: str) -> tuple[set[str], str]:
+    """The commands an instruction starts with (/sonnet, and /val or /page, which choose
+    the kind of app: vals.py) and the instruction without them."""
+    commands: set[str] = set()
+    words = instruction.split(maxsplit=1)
+    while words and words[0].lower() in COMMANDS:
+        commands.add(words[0].lower())
+        words = words[1].split(maxsplit=1) if len(words) > 1 else []
+    return commands, " ".join(words).strip() if commands else instruction.strip()
+
+
 def strip_command(instruction: str) -> tuple[str, bool]:
-    text = instruction.lstrip()
-    if text.lower().startswith(STRONG_COMMAND) and (len(text) == len(STRONG_COMMAND)
-                                                    or text[len(STRONG_COMMAND)].isspace()):
-        return text[len(STRONG_COMMAND):].strip(), True
-    return instruction.strip(), False
+    """The instruction without its commands, and whether it asked for Claude."""
+    commands, text = leading_commands(instruction)
+    return text, STRONG_COMMAND in commands
 
 
 @dataclass

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from desktop.core.router import hard_request
+from desktop.core.router import hard_request, leading_commands
 
 VAL_LANGS = frozenset({"ts", "tsx", "typescript", "js", "javascript", "jsx"})
 _EXPORT_DEFAULT = re.compile(r"^\s*export\s+default\b", re.MULTILINE)
@@ -21,10 +21,14 @@ def is_val(code: str) -> bool:
 
 
 def kind_for(instruction: str, base_code: str) -> str:
-    """"val" or "page" for a request."""
+    """"val" or "page" for a request: what the user chose (/val, /page), else what the
+    code already is, else what the instruction needs."""
+    commands, text = leading_commands(instruction)
+    if "/val" in commands or "/page" in commands:
+        return "val" if "/val" in commands else "page"
     if base_code.strip():
         return "val" if is_val(base_code) else "page"
-    return "val" if hard_request(instruction) in ("a backend", "storage") else "page"
+    return "val" if hard_request(text) in ("a backend", "storage") else "page"
 
 
 def raw_val(text: str) -> str | None:

@@ -260,7 +260,7 @@ class GenerationController(QObject):
     def _launch(self, instruction: str, decision: RouteDecision) -> None:
         pool, breaker = self.pool, self.breaker
         request_id, cancel = next(self._ids), threading.Event()
-        kind = kind_for(decision.instruction or instruction, self.base_code)
+        kind = kind_for(instruction, self.base_code)
         request = GenerationRequest(instruction, self.base_code, self.settings.max_tokens,
                                     self.settings.temperature, self.settings.edit_format, kind)
         cache_key = self._cache_key(decision)

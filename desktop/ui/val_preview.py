@@ -51,6 +51,10 @@ class ValPreview(QObject):
         job.failed.connect(lambda message: self._failed(number, message))
         job.start()
 
+    @property
+    def server(self) -> ValServer | None:
+        return self._server
+
     def _started(self, number: int, url: str, tag: object) -> None:
         if number != self._latest:
             return  # a newer version is starting
@@ -72,6 +76,11 @@ class ValPreview(QObject):
                           if "main.http.ts" in line), "")
             self.server_error.emit(f"Server: {error.message}" + (f" ({where})" if where else ""))
         self._seen = len(errors)
+        if not server.running:
+            self._poll.stop()
+            self.server_error.emit(
+                f"The val stopped: Deno exited ({server.exit_code}). The preview shows its last "
+                "page; Fix it, or change the code, to start it again.")
 
     def stop(self) -> None:
         self._poll.stop()

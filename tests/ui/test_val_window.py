@@ -5,6 +5,8 @@ for the model."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 import urllib.request
 
 import pytest
@@ -93,3 +95,13 @@ def test_a_guestbook_val_runs_keeps_entries_and_a_broken_version_can_be_fixed(qt
     assert "Ada" in preview.text()
     qtbot.wait(800)
     assert not window.error_bar.isVisible()
+
+
+def test_when_deno_dies_the_error_bar_says_so_and_the_last_page_stays(qtbot, window):
+    preview = PreviewReader(qtbot, window.preview)
+    commit(qtbot, window, "a guestbook that stores entries in sqlite", 1)
+    preview.wait_for_text("Guestbook")
+    os.kill(window.val_preview.server.pid, signal.SIGKILL)  # as if Deno crashed
+    qtbot.waitUntil(lambda: window.error_bar.isVisible(), timeout=5000)
+    assert "The val stopped: Deno exited (-9)" in window.error_bar.label.text()
+    assert "Guestbook" in preview.text()

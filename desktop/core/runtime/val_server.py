@@ -130,6 +130,14 @@ class ValServer:
     def running(self) -> bool:
         return self._process is not None and self._process.poll() is None
 
+    @property
+    def pid(self) -> int | None:
+        return None if self._process is None else self._process.pid
+
+    @property
+    def exit_code(self) -> int | None:
+        return None if self._process is None else self._process.poll()
+
     def stop(self) -> None:
         process, self._process = self._process, None
         self.url = ""
