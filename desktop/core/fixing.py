@@ -7,6 +7,7 @@ becomes a version of its own and can be undone.
 
 from __future__ import annotations
 
+FIX_PREFIX = "Fix these errors in the app"
 MAX_ERRORS = 8
 MAX_ERROR_CHARS = 400
 
@@ -14,7 +15,7 @@ MAX_ERROR_CHARS = 400
 def fix_instruction(errors: list[str]) -> str:
     shown = [" ".join(e.split())[:MAX_ERROR_CHARS] for e in dict.fromkeys(errors)][:MAX_ERRORS]
     listed = "\n".join(f"- {e}" for e in shown)
-    return ("Fix these errors in the app, and change nothing else:\n" + listed +
+    return (f"{FIX_PREFIX}, and change nothing else:\n" + listed +
             "\nMake sure every element the script uses exists with exactly that id.")
 
 

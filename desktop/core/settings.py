@@ -58,6 +58,9 @@ class Settings:
     request_timeout_s: float = 10.0  # of silence, not of a reply that keeps streaming
     auto_escalate: bool = True  # hard or failed requests go to Claude when it has a key
     daily_spend_cap_usd: float = 2.0  # Claude is not called once today's spend reaches it
+    # After Enter, a page or val with errors is fixed without asking: the fast tier first,
+    # then the strong one; two tries at most.
+    auto_fix: bool = False
 
     def __post_init__(self) -> None:
         for name in ("edit_format", "cloud_edit_format"):

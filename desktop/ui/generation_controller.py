@@ -190,17 +190,17 @@ class GenerationController(QObject):
         self._drop_pending()
         self.base_code = code
 
-    def fix(self, errors: list[str]) -> None:
+    def fix(self, errors: list[str], strong: bool = True) -> None:
         """Fix it: the page on screen is kept first if it is a draft (so the broken and the
-        fixed page are both versions); then the model, the strong tier when there is one,
-        is asked to fix the errors against it, and its page is kept."""
+        fixed page are both versions); then the model (with `strong`, the strong tier when
+        there is one) is asked to fix the errors against it, and its page is kept."""
         if self._draft is not None:
             self._commit(self._draft)
         self._drop_pending()
         self._instruction = fix_instruction(errors)
         self._fast_failure = ""
         self._pending_commit = True
-        decision = self._route("commit", strong=True, strong_why="fixing errors")
+        decision = self._route("commit", strong=strong, strong_why="fixing errors")
         self.state_changed.emit("Fixing, then keeping it…")
         self._launch(self._instruction, decision)
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core import paths
+from desktop.core.fixing import FIX_PREFIX
 from desktop.core.generation import GenerationResult
 from desktop.core.history import name_from_instruction
 from desktop.core.local_model import open_local_provider
@@ -49,6 +50,8 @@ from desktop.ui.workers import BackgroundJob
 
 log = logging.getLogger(__name__)
 HAND_EDIT_DELAY_MS = 150
+AUTO_FIX_TRIES = 2
+AUTO_FIX_DELAY_MS = 800
 BLANK_CHECK_MS = 400  # after a page loads, before asking whether anything is visible
 PAGE_VISIBLE_JS = """(() => {
   const body = document.body;
@@ -115,6 +118,10 @@ class MainWindow(QMainWindow):
         self._blank_check.timeout.connect(self._check_blank)
         self._final_tag: object = None
         self._fixable = False
+        self._auto_fix_armed = False
+        self._auto_fixes = 0
+        self._auto_fix_timer = QTimer(self, singleShot=True, interval=AUTO_FIX_DELAY_MS)
+        self._auto_fix_timer.timeout.connect(self._auto_fix)
         self.banner = QLabel()
         self.banner.setWordWrap(True)
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -193,6 +200,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         c = self.controller
         self.prompt.instruction_changed.connect(c.prompt_changed)
+        self.prompt.instruction_changed.connect(self._disarm_auto_fix)
         self.prompt.commit_requested.connect(c.commit)
         self.prompt.strong_commit_requested.connect(lambda: c.commit(strong=True))
         c.route_chosen.connect(self.status.show_route)
@@ -368,6 +376,20 @@ class MainWindow(QMainWindow):
     def _page_error(self, message: str) -> None:
         if self._fixable:
             self.error_bar.add(message)
+            if self._auto_fix_armed and self._auto_fixes < AUTO_FIX_TRIES:
+                self._auto_fix_timer.start()  # let the page's other errors arrive first
+
+    def _disarm_auto_fix(self, _text: str = "") -> None:
+        self._auto_fix_armed = False
+        self._auto_fix_timer.stop()
+
+    def _auto_fix(self) -> None:
+        """The setting's automatic Fix it: the fast tier first, then the strong one."""
+        if not (self._auto_fix_armed and self.error_bar.errors):
+            return
+        self._auto_fixes += 1
+        self.error_bar.fixing()
+        self.controller.fix(list(self.error_bar.errors), strong=self._auto_fixes > 1)
 
     def _check_blank(self) -> None:
         """A page that shows nothing is broken too: the model may have hidden everything or
@@ -380,10 +402,12 @@ class MainWindow(QMainWindow):
                                           ApplicationWorld, seen)
 
     def _fix(self, errors: list[str]) -> None:
+        self._auto_fix_armed = False  # the user took over
         self.error_bar.fixing()
         self.controller.fix(errors)
 
     def _apply_hand_edit(self) -> None:
+        self._disarm_auto_fix()  # the person is fixing it
         code = self.editor.toPlainText()
         self.controller.code_edited_by_hand(code)
         self._load_page(code)
@@ -392,6 +416,9 @@ class MainWindow(QMainWindow):
 
     def _on_committed(self, instruction: str, result: GenerationResult, base: str) -> None:
         self.prompt.clear_quietly()
+        if not instruction.startswith(FIX_PREFIX):  # a new change: its own two tries
+            self._auto_fixes = 0
+        self._auto_fix_armed = self.settings.auto_fix
         project = self.session.project
         if project is not None and project.name == UNTITLED:
             # The session names it from this instruction; the model may find a better name.

@@ -127,6 +127,9 @@ class SettingsDialog(QDialog):
         self.fast.setCurrentIndex(FAST_PROVIDERS.index(self.settings.fast_provider))
         self.escalate = QCheckBox("Send hard or failed requests to Claude when kept (Enter)")
         self.escalate.setChecked(self.settings.auto_escalate)
+        self.auto_fix = QCheckBox("Fix errors on their own after Enter (two tries: fast, "
+                                  "then Claude)")
+        self.auto_fix.setChecked(self.settings.auto_fix)
         self.cap = QDoubleSpinBox()
         self.cap.setRange(0, 10_000)
         self.cap.setPrefix("$ ")
@@ -138,6 +141,7 @@ class SettingsDialog(QDialog):
         self.timeout.setValue(self.settings.request_timeout_s)
         form.addRow("Fast tier (every keystroke)", self.fast)
         form.addRow("", self.escalate)
+        form.addRow("", self.auto_fix)
         form.addRow("Daily spending cap for Claude", self.cap)
         form.addRow("Give up on a silent server after", self.timeout)
         return box
@@ -206,6 +210,7 @@ class SettingsDialog(QDialog):
         s.cerebras_prediction = self.prediction.isChecked()
         s.fast_provider = self.fast.currentData()
         s.auto_escalate = self.escalate.isChecked()
+        s.auto_fix = self.auto_fix.isChecked()
         s.daily_spend_cap_usd = self.cap.value()
         s.request_timeout_s = self.timeout.value()
         typed = {pid: f.key.text().strip() for pid, f in self.fields.items()

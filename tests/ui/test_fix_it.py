@@ -66,3 +66,22 @@ def test_a_blank_page_counts_as_an_error(qtbot, make_window):
     win.prompt.setPlainText("a counter")
     qtbot.waitUntil(lambda: win.error_bar.isVisible(), timeout=10000)
     assert "The page is blank" in win.error_bar.label.text()
+
+
+def test_auto_fix_tries_the_fast_tier_then_the_strong_one_and_stops_at_two(qtbot,
+                                                                           make_window):
+    provider = ScriptedProvider(reply=lambda _i: BROKEN, delay_s=0.005)  # never fixed
+    win = make_window(provider)
+    win.settings.auto_fix = True
+    win.prompt.setPlainText("a counter")
+    qtbot.waitUntil(lambda: not win.controller.busy, timeout=10000)
+    qtbot.keyClick(win.prompt, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: win.history.list.count() == 3, timeout=15000)
+    fixes = [r for r in provider.requests
+             if r.messages[-1].content.rstrip().split("Change it as follows: ")[-1]
+             .startswith("Fix these errors")]
+    assert len(fixes) == 2
+    assert "fixing errors, but no Anthropic key is set" in win.status.route_label.text()
+    qtbot.wait(2500)  # no third try
+    assert win.history.list.count() == 3 and win.error_bar.isVisible()
+    assert win.error_bar.fix_button.isEnabled()
