@@ -10,7 +10,13 @@ import sys
 import time
 
 from desktop.core import paths
+from desktop.core.breaker import CircuitBreaker
+from desktop.core.local_model import open_local_provider
+from desktop.core.provider_pool import ProviderPool
+from desktop.core.router import Router
+from desktop.core.runtime.model_bridge import ModelBridge
 from desktop.core.runtime.val_server import ValServer
+from desktop.core.settings import Settings
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -18,7 +24,12 @@ def run_serve(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     code = args.val.read_text(encoding="utf-8")
     name = re.sub(r"[^A-Za-z0-9_-]+", "-", args.val.name.split(".")[0]) or "val"
-    server = ValServer(paths.data_home() / "vals" / name)
+    settings = Settings.load()
+    # std/openai calls are answered by the fast tier; the local model loads on first use.
+    pool = ProviderPool(settings, lambda: open_local_provider(settings, warm=False))
+    router = Router(settings, CircuitBreaker(), pool.available())
+    bridge = ModelBridge(lambda: pool.get(router.fast_tier()[0]))
+    server = ValServer(paths.data_home() / "vals" / name, bridge.url)
     print(server.start(code, args.port), flush=True)
     print(f"keystroke: serving {args.val} (data in {server.sandbox}); Ctrl+C stops it.",
           file=sys.stderr)
@@ -34,4 +45,6 @@ def run_serve(args: argparse.Namespace) -> int:
         pass
     finally:
         server.stop()
+        bridge.close()
+        pool.close()
     return 0

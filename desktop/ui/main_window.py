@@ -27,6 +27,7 @@ from desktop.core.local_model import open_local_provider
 from desktop.core.naming import suggest_name
 from desktop.core.providers.base import Provider
 from desktop.core.router import LABELS
+from desktop.core.runtime.model_bridge import ModelBridge
 from desktop.core.session import UNTITLED, Session
 from desktop.core.settings import Settings
 from desktop.core.store.database import Version
@@ -113,7 +114,10 @@ class MainWindow(QMainWindow):
         self.editor = CodeEditor()
         self.preview = PreviewView()
         self.error_bar = ErrorBar()
-        self.val_preview = ValPreview(self)
+        # A val's std/openai is answered by the fast tier (the local model when offline).
+        self.model_bridge = ModelBridge(
+            lambda: self.controller.pool.get(self.controller.router.fast_tier()[0]))
+        self.val_preview = ValPreview(self.model_bridge.url, self)
         self._blank_check = QTimer(self, singleShot=True, interval=BLANK_CHECK_MS)
         self._blank_check.timeout.connect(self._check_blank)
         self._final_tag: object = None
@@ -593,4 +597,5 @@ class MainWindow(QMainWindow):
         self.session.close()  # writes what is pending, then marks a clean exit
         self.controller.pool.close()  # the local model and the cloud clients
         self.val_preview.stop()
+        self.model_bridge.close()
         super().closeEvent(event)

@@ -23,8 +23,9 @@ class ValPreview(QObject):
     ready = Signal(str, object)  # the val's URL, the display tag it was started for
     server_error = Signal(str)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, model_bridge_url: str = "", parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._bridge_url = model_bridge_url
         self._server: ValServer | None = None
         self._starts = itertools.count(1)
         self._latest = 0
@@ -38,7 +39,7 @@ class ValPreview(QObject):
         number = self._latest = next(self._starts)
         if self._server is None or self._server.sandbox != sandbox:
             self.stop()
-            self._server = ValServer(sandbox)
+            self._server = ValServer(sandbox, self._bridge_url)
         server, lock = self._server, self._start_lock
         self._poll.stop()
 

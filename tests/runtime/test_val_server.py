@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 
 from desktop.core.runtime.import_map import import_map, std_imports
+from desktop.core.runtime.model_bridge import ModelBridge
 from desktop.core.runtime.val_server import ValRuntimeError, ValServer
 from tests.conftest import REPO
+from tests.fakes.scripted_provider import ScriptedProvider
 
 GUESTBOOK = (Path(__file__).parent.parent / "vals" / "guestbook.http.ts").read_text()
 
@@ -80,9 +82,32 @@ def test_a_val_that_does_not_compile_says_why(server):
 
 
 def test_a_std_module_without_a_shim_gets_a_clear_message(server):
-    with pytest.raises(ValRuntimeError, match="std/openai, which Keystroke cannot run offline"):
-        server.start('import { OpenAI } from "https://esm.town/v/std/openai";\n'
+    with pytest.raises(ValRuntimeError, match="std/utils, which Keystroke cannot run offline"):
+        server.start('import { readFile } from "https://esm.town/v/std/utils/index.ts";\n'
                      "export default () => new Response('x');\n")
+
+
+def test_std_openai_is_answered_by_keystrokes_own_model(tmp_path):
+    model = ScriptedProvider(reply=lambda _text: "Steam rises, leaves unfurl", delay_s=0)
+    bridge = ModelBridge(lambda: model)
+    server = ValServer(tmp_path / "sandbox", bridge.url)
+    try:
+        url = server.start(
+            'import { OpenAI } from "https://esm.town/v/std/openai";\n'
+            "const openai = new OpenAI();\n"
+            "export default async function () {\n"
+            "  const reply = await openai.chat.completions.create({ model: 'gpt-4o-mini',\n"
+            "    messages: [{ role: 'user', content: 'A haiku about tea' }], max_tokens: 30 });\n"
+            "  return Response.json({ text: reply.choices[0].message.content,\n"
+            "                         tokens: reply.usage.completion_tokens });\n}\n")
+        status, body = get(url)
+    finally:
+        server.stop()
+        bridge.close()
+    assert status == 200
+    assert json.loads(body) == {"text": "Steam rises, leaves unfurl", "tokens": 12}
+    assert model.other_requests[0].messages[-1].content == "A haiku about tea"
+    assert model.other_requests[0].max_tokens == 30
 
 
 def test_without_deno_the_message_says_how_to_get_it(server, monkeypatch):

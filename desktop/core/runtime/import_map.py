@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-SHIMMED = ("sqlite", "blob", "email")
+SHIMMED = ("sqlite", "blob", "email", "openai")
 _STD = re.compile(r"""["'](https://esm\.town/v/std/([a-z]+)[^"'\s]*)["']""")
 
 

@@ -1,8 +1,9 @@
 """One HTTP val served on 127.0.0.1 by Deno, with the fewest permissions that work.
 
 Deno gets: network (to serve, and for the val's own fetches), read and write inside the
-project's sandbox folder only (plus read of the val and the shims), one environment
-variable (where the sandbox is), and nothing else: no subprocesses, no FFI, no prompts.
+project's sandbox folder only (plus read of the val and the shims), two environment
+variables (where the sandbox and the model bridge are), and nothing else: no
+subprocesses, no FFI, no prompts.
 Errors come back as structured lines from resources/deno/server.ts; anything else Deno says
 on stderr (a permission denied, a type error at start) is kept too.
 """
@@ -52,8 +53,11 @@ class ValServer:
     """Start with `start(code)`; `url` is then where the val answers. `errors` collects
     what went wrong, in order, from any thread."""
 
-    def __init__(self, sandbox: Path) -> None:
+    def __init__(self, sandbox: Path, model_bridge_url: str = "") -> None:
+        """`model_bridge_url`: where std/openai is answered (model_bridge.py); without one
+        a val's std/openai calls fail with a message that says so."""
         self.sandbox = sandbox
+        self.model_bridge_url = model_bridge_url
         self.errors: list[ValError] = []
         self.url = ""
         self._process: subprocess.Popen | None = None
@@ -76,9 +80,11 @@ class ValServer:
         readable = ",".join(str(p) for p in (self.sandbox, shims, server))
         command = [deno_binary(), "run", "--no-prompt", "--quiet",
                    "--allow-net", f"--allow-read={readable}", f"--allow-write={self.sandbox}",
-                   "--allow-env=KEYSTROKE_VAL_DATA", f"--import-map={imports}",
+                   "--allow-env=KEYSTROKE_VAL_DATA,KEYSTROKE_MODEL_BRIDGE",
+                   f"--import-map={imports}",
                    str(server), val.as_uri(), str(port)]
         env = {"KEYSTROKE_VAL_DATA": str(self.sandbox), "PATH": os.environ.get("PATH", ""),
+               "KEYSTROKE_MODEL_BRIDGE": self.model_bridge_url,
                "HOME": str(self.sandbox), "DENO_DIR": str(paths.data_home() / "deno-cache"),
                "NO_COLOR": "1"}
         with self._lock:
