@@ -37,6 +37,7 @@ from desktop.ui.code_editor import CodeEditor
 from desktop.ui.error_bar import ErrorBar
 from desktop.ui.generation_controller import GenerationController
 from desktop.ui.history_panel import HistoryPanel, thumbnail_png, when
+from desktop.ui.outbox_dialog import OutboxDialog
 from desktop.ui.preview import PreviewView
 from desktop.ui.project_session import ProjectSession
 from desktop.ui.projects_dialog import ProjectsDialog
@@ -178,6 +179,7 @@ class MainWindow(QMainWindow):
         self._action(edit_menu, "Start a &Fresh Thread", self.session.fresh_thread)
         view_menu = self.menuBar().addMenu("&View")
         self._action(view_menu, "&Usage and Cost…", self.show_usage)
+        self._action(view_menu, "&Outbox…", self.show_outbox)
         model_menu = self.menuBar().addMenu("&Model")
         self._action(model_menu, "&Providers and Keys…", self.show_settings, "Ctrl+,")
         self._action(model_menu, "Use &GGUF File…", self.choose_gguf)
@@ -359,11 +361,11 @@ class MainWindow(QMainWindow):
         self._fixable = fixable
         if is_val(code):
             self.state_label.setText("Starting the val under Deno…")
-            self.val_preview.run(code, self._val_sandbox(), self._final_tag)
+            self.val_preview.run(code, self.val_sandbox(), self._final_tag)
         else:
             self.preview.show_html(code, self._final_tag)
 
-    def _val_sandbox(self) -> Path:
+    def val_sandbox(self) -> Path:
         """The project's own folder for its val's data (sqlite, blobs, outbox)."""
         project = self.session.project
         return paths.data_home() / "vals" / f"project-{project.id if project else 0}"
@@ -539,6 +541,9 @@ class MainWindow(QMainWindow):
     def _project_deleted(self, project_id: int) -> None:
         if self.session.project is not None and self.session.project.id == project_id:
             self.session.open()  # the newest remaining project, or a new one
+
+    def show_outbox(self) -> None:
+        OutboxDialog(self.val_sandbox() / "outbox", self).open()
 
     def show_usage(self) -> None:
         UsageDialog(self.store, self).open()

@@ -40,7 +40,18 @@ BROKEN = '''export default async function (req: Request): Promise<Response> {
 '''
 
 
+MAILER = '''import { email } from "https://esm.town/v/std/email";
+
+export default async function (req: Request): Promise<Response> {
+  await email({ subject: "New message", text: "Someone wrote: hello" });
+  return new Response("<p>Sent!</p>", { headers: { "Content-Type": "text/html" } });
+}
+'''
+
+
 def reply(instruction: str) -> str:
+    if "emails me" in instruction:
+        return f"```ts\n{MAILER}```"
     if instruction.startswith("Fix these errors"):
         code = GUESTBOOK.replace("TITLE", "Guestbook, fixed")
     elif "break" in instruction:
@@ -105,3 +116,16 @@ def test_when_deno_dies_the_error_bar_says_so_and_the_last_page_stays(qtbot, win
     qtbot.waitUntil(lambda: window.error_bar.isVisible(), timeout=5000)
     assert "The val stopped: Deno exited (-9)" in window.error_bar.label.text()
     assert "Guestbook" in preview.text()
+
+
+def test_emails_a_val_sends_are_kept_in_the_projects_outbox(qtbot, window):
+    from desktop.ui.outbox_dialog import OutboxDialog
+
+    preview = PreviewReader(qtbot, window.preview)
+    commit(qtbot, window, "/val a contact form that emails me", 1)
+    preview.wait_for_text("Sent!")
+    dialog = OutboxDialog(window.val_sandbox() / "outbox", window)
+    qtbot.waitUntil(lambda: dialog.emails != [], timeout=5000)
+    assert dialog.list.item(0).text() == "New message"
+    assert "Someone wrote: hello" in dialog.body.toPlainText()
+    dialog.deleteLater()
