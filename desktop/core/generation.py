@@ -29,6 +29,7 @@ class GenerationRequest:
     temperature: float = 0.2
     edit_format: str = "whole"  # how to ask for changes to base_code (see edits.py)
     kind: str = "page"  # or "val": a Val Town HTTP val (vals.py)
+    screenshot: bytes | None = None  # PNG of the preview, for models that can see (Fix it)
 
 
 @dataclass(frozen=True)
@@ -177,10 +178,13 @@ def generate(provider: Provider, request: GenerationRequest,
         fence = "ts" if val else "html"
         predicted = (f"```{fence}\n{request.base_code.strip()}\n```"
                      if edit_format == "whole" and request.base_code.strip() else None)
-        return ChatRequest(build_messages(request.instruction, request.base_code, edit_format,
-                                          request.kind),
-                           max_tokens=request.max_tokens, temperature=request.temperature,
-                           cancel=cancel, prediction=predicted)
+        messages = build_messages(request.instruction, request.base_code, edit_format,
+                                  request.kind)
+        if request.screenshot:
+            messages[-1] = replace(messages[-1], images=(request.screenshot,))
+        return ChatRequest(messages, max_tokens=request.max_tokens,
+                           temperature=request.temperature, cancel=cancel,
+                           prediction=predicted)
 
     reply = _Reply()
     yield from _stream_reply(provider, chat(fmt), started, reply, request.kind)

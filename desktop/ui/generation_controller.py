@@ -190,7 +190,8 @@ class GenerationController(QObject):
         self._drop_pending()
         self.base_code = code
 
-    def fix(self, errors: list[str], strong: bool = True) -> None:
+    def fix(self, errors: list[str], strong: bool = True,
+            screenshot: bytes | None = None) -> None:
         """Fix it: the page on screen is kept first if it is a draft (so the broken and the
         fixed page are both versions); then the model (with `strong`, the strong tier when
         there is one) is asked to fix the errors against it, and its page is kept."""
@@ -202,7 +203,7 @@ class GenerationController(QObject):
         self._pending_commit = True
         decision = self._route("commit", strong=strong, strong_why="fixing errors")
         self.state_changed.emit("Fixing, then keeping it…")
-        self._launch(self._instruction, decision)
+        self._launch(self._instruction, decision, screenshot)
 
     def _escalate(self, decision: RouteDecision) -> None:
         self._debounce.stop()
@@ -257,12 +258,14 @@ class GenerationController(QObject):
         self._cancel_running()
         self._launch(instruction, decision)
 
-    def _launch(self, instruction: str, decision: RouteDecision) -> None:
+    def _launch(self, instruction: str, decision: RouteDecision,
+                screenshot: bytes | None = None) -> None:
         pool, breaker = self.pool, self.breaker
         request_id, cancel = next(self._ids), threading.Event()
         kind = kind_for(instruction, self.base_code)
         request = GenerationRequest(instruction, self.base_code, self.settings.max_tokens,
-                                    self.settings.temperature, self.settings.edit_format, kind)
+                                    self.settings.temperature, self.settings.edit_format, kind,
+                                    screenshot)
         cache_key = self._cache_key(decision)
         edit_format_for = self.settings.edit_format_for
 

@@ -20,11 +20,17 @@ from desktop.core.store.database import Version
 
 THUMB = QSize(112, 70)
 THUMB_SOURCE = QSize(224, 140)  # stored at twice the size shown, for sharp high-DPI icons
+SCREENSHOT_SIZE = QSize(1024, 1024)  # what a model that can see gets: enough to read text
 
 
 def thumbnail_png(widget: QWidget) -> bytes:
     """A small PNG picture of what the widget shows now."""
-    image = widget.grab().scaled(THUMB_SOURCE, Qt.AspectRatioMode.KeepAspectRatio,
+    return screenshot_png(widget, THUMB_SOURCE)
+
+
+def screenshot_png(widget: QWidget, size: QSize = SCREENSHOT_SIZE) -> bytes:
+    """A PNG picture of what the widget shows now, no larger than `size`."""
+    image = widget.grab().scaled(size, Qt.AspectRatioMode.KeepAspectRatio,
                                  Qt.TransformationMode.SmoothTransformation)
     data = QByteArray()
     buffer = QBuffer(data)

@@ -36,7 +36,7 @@ from desktop.core.vals import is_val
 from desktop.ui.code_editor import CodeEditor
 from desktop.ui.error_bar import ErrorBar
 from desktop.ui.generation_controller import GenerationController
-from desktop.ui.history_panel import HistoryPanel, thumbnail_png, when
+from desktop.ui.history_panel import HistoryPanel, screenshot_png, thumbnail_png, when
 from desktop.ui.outbox_dialog import OutboxDialog
 from desktop.ui.preview import PreviewView
 from desktop.ui.project_session import ProjectSession
@@ -410,7 +410,8 @@ class MainWindow(QMainWindow):
     def _fix(self, errors: list[str]) -> None:
         self._auto_fix_armed = False  # the user took over
         self.error_bar.fixing()
-        self.controller.fix(errors)
+        # What the user sees goes along: a model that can see (Claude) gets the picture.
+        self.controller.fix(errors, screenshot=screenshot_png(self.preview))
 
     def _apply_hand_edit(self) -> None:
         self._disarm_auto_fix()  # the person is fixing it

@@ -162,3 +162,26 @@ def test_after_the_first_commit_the_fast_model_names_the_app(qtbot, cloud_window
     qtbot.waitUntil(lambda: cloud_window.windowTitle() == "Keystroke — streak-keeper",
                     timeout=10000)
     assert cloud_window.session.project.name == "streak-keeper"
+
+
+def test_fix_it_sends_claude_the_errors_and_a_screenshot(qtbot, cloud_window, cloud_env):
+    import base64
+
+    chat, claude = cloud_env
+    chat.reply = lambda instruction: (
+        "```html\n<!DOCTYPE html>\n<html><body><h1>Broken</h1>\n"
+        "<script>document.getElementById('missing').textContent = 'x';</script>\n"
+        "</body></html>\n```")
+    cloud_window.prompt.setPlainText("a broken counter")
+    qtbot.waitUntil(lambda: cloud_window.error_bar.isVisible(), timeout=10000)
+    qtbot.mouseClick(cloud_window.error_bar.fix_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: cloud_window.history.list.count() == 2, timeout=10000)
+    [sent] = claude.posts("/v1/messages")
+    blocks = sent.body["messages"][-1]["content"]
+    [image] = [b for b in blocks if b["type"] == "image"]
+    assert image["source"]["media_type"] == "image/png"
+    assert base64.b64decode(image["source"]["data"])[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "Cannot set properties of null" in blocks[-1]["text"]
+    assert "Claude: fixing errors" in cloud_window.status.route_label.text()
+    asked_fast = [r.body["messages"][-1]["content"] for r in chat.posts("/chat/completions")]
+    assert not any("Change it as follows: Fix these errors" in a for a in asked_fast)

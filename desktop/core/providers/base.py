@@ -19,6 +19,9 @@ class Message:
     # How many leading characters of `content` stay the same from keystroke to keystroke
     # (the current code). Anthropic puts a cache breakpoint there; others ignore it.
     stable_prefix: int = 0
+    # PNG screenshots that go with the text (Fix it shows the model the preview). Only
+    # providers with `vision` send them; the others send the text alone.
+    images: tuple[bytes, ...] = ()
 
 
 @dataclass

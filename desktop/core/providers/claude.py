@@ -9,6 +9,7 @@ version rejects them.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 from typing import Any
 
@@ -41,6 +42,11 @@ def anthropic_messages(messages: list[Message]) -> tuple[list[dict], list[dict]]
                       {"type": "text", "text": message.content[cut:]}]
         else:
             blocks = [{"type": "text", "text": message.content}]
+        # Pictures go after the cached prefix and before the request, which they illustrate.
+        pictures = [{"type": "image", "source": {"type": "base64", "media_type": "image/png",
+                                                 "data": base64.b64encode(png).decode()}}
+                    for png in message.images]
+        blocks[-1:-1] = pictures
         turns.append({"role": message.role, "content": blocks})
     breakpoints = system + [b for t in turns for b in t["content"] if "cache_control" in b]
     for block in breakpoints[:-4]:  # the API allows four; the newest code matters most
@@ -50,6 +56,7 @@ def anthropic_messages(messages: list[Message]) -> tuple[list[dict], list[dict]]
 
 class ClaudeProvider(CloudProvider):
     id = "anthropic"
+    vision = True
     needs_key = True
     key_env_var = "ANTHROPIC_API_KEY"
 
