@@ -167,3 +167,41 @@ def test_keystroke_check_runs_a_val_and_reports_server_errors(body, exit_code, n
     else:
         assert report["loaded"] and report["server_errors"] == []
         assert report["text_length"] == 4  # "Fine"
+
+
+def test_sqlite_batch_is_one_transaction_and_blob_lists_and_deletes(server):
+    url = server.start('''import { sqlite } from "https://esm.town/v/std/sqlite";
+import { blob } from "https://esm.town/v/std/blob/main.ts";
+
+export default async function (): Promise<Response> {
+  await sqlite.execute("CREATE TABLE IF NOT EXISTS t (n INTEGER UNIQUE)");
+  await sqlite.batch(["INSERT INTO t VALUES (1)", "INSERT INTO t VALUES (2)"]);
+  let failed = false;
+  try {
+    await sqlite.batch(["INSERT INTO t VALUES (3)", "INSERT INTO t VALUES (1)"]);
+  } catch {
+    failed = true;  // the duplicate fails the batch, and 3 is rolled back with it
+  }
+  const named = await sqlite.execute({ sql: "SELECT n FROM t WHERE n > :min", args: { min: 1 } });
+  await blob.set("a/1", "one");
+  await blob.setJSON("a/2", { two: 2 });
+  await blob.set("b/1", "other");
+  const listed = (await blob.list("a/")).map((b) => b.key);
+  await blob.delete("a/1");
+  let missing = "";
+  try {
+    await blob.get("a/1");
+  } catch (err) {
+    missing = (err as Error).name;
+  }
+  const rows = (await sqlite.execute("SELECT n FROM t ORDER BY n")).rows.map((r) => r[0]);
+  return Response.json({ failed, rows, named: named.rows.map((r) => r.n), listed,
+                         json: await blob.getJSON("a/2"), missing,
+                         none: (await blob.getJSON("nothing")) ?? null });
+}
+''')
+    status, body = get(url)
+    assert status == 200, body
+    assert json.loads(body) == {"failed": True, "rows": [1, 2], "named": [2],
+                                "listed": ["a/1", "a/2"], "json": {"two": 2},
+                                "missing": "ValTownBlobNotFoundError", "none": None}
