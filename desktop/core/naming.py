@@ -12,6 +12,7 @@ import threading
 
 from desktop.core.prompts import build_messages
 from desktop.core.providers.base import ChatRequest, Message, Provider, TextDelta
+from desktop.core.vals import is_val
 
 MAX_NAME = 48
 NAME_ASK = ("Do not write code. The user asked for: {instruction}\nReply with only the name of "
@@ -44,7 +45,7 @@ def suggest_name(provider: Provider, instruction: str, code: str,
     the next edit will, so a local model keeps that prefix in its KV cache (asking in a
     prompt of its own cost the next keystroke a cold start: 3.2 s to first token instead of
     0.25 s in bench/keystroke_latency.py)."""
-    system, user = build_messages("", code)
+    system, user = build_messages("", code, kind="val" if is_val(code) else "page")
     stable = user.content[:user.stable_prefix]
     ask = NAME_ASK.format(instruction=" ".join(instruction.split())[:300])
     request = ChatRequest([system, Message("user", stable + ask, len(stable))], max_tokens=12,
