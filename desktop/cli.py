@@ -43,6 +43,13 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--project", default="",
                      help="record into this project (default: one named from the instruction)")
 
+    export = sub.add_parser("export", help="put a project on Val Town, or in a folder")
+    export.add_argument("project", nargs="?", default="", help="default: the last one used")
+    export.add_argument("--to", required=True, metavar="valtown|DIR")
+    export.add_argument("--name", default="", help="the val's name (default: the project's)")
+    export.add_argument("--update", action="store_true",
+                        help="if you already have a val with that name, update it")
+
     serve = sub.add_parser("serve", help="run a Val Town HTTP val locally under Deno")
     serve.add_argument("val", type=Path, help="a .ts file that exports default (req) => Response")
     serve.add_argument("--port", type=int, default=0, help="default: any free port")
@@ -77,6 +84,10 @@ def main(argv: list[str] | None = None) -> int:
             from desktop.cli_generate import run_generate
 
             return run_generate(args, model)
+        if args.command == "export":
+            from desktop.cli_export import run_export
+
+            return run_export(args)
         if args.command == "serve":
             from desktop.cli_serve import run_serve
 

@@ -19,9 +19,9 @@ log = logging.getLogger(__name__)
 
 SERVICE = "keystroke"
 ENV_VARS = {"cerebras": "CEREBRAS_API_KEY", "anthropic": "ANTHROPIC_API_KEY",
-            "openai": "OPENAI_API_KEY"}
+            "openai": "OPENAI_API_KEY", "valtown": "VAL_TOWN_API_KEY"}
 BASE_URL_ENV_VARS = {"cerebras": "CEREBRAS_BASE_URL", "anthropic": "ANTHROPIC_BASE_URL",
-                     "openai": "OPENAI_BASE_URL"}
+                     "openai": "OPENAI_BASE_URL", "valtown": "VAL_TOWN_BASE_URL"}
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,7 @@ class Settings:
     # After Enter, a page or val with errors is fixed without asking: the fast tier first,
     # then the strong one; two tries at most.
     auto_fix: bool = False
+    valtown_base_url: str = ""  # empty: VAL_TOWN_BASE_URL, else https://api.val.town
 
     def __post_init__(self) -> None:
         for name in ("edit_format", "cloud_edit_format"):

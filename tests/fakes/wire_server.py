@@ -89,6 +89,12 @@ class WireServer:
             def do_POST(self) -> None:
                 server._dispatch(self, "POST")
 
+            def do_PUT(self) -> None:
+                server._dispatch(self, "PUT")
+
+            def do_DELETE(self) -> None:
+                server._dispatch(self, "DELETE")
+
         self._httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self._httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
