@@ -45,8 +45,9 @@ def commit(store: Store, project_id: int, instruction: str, result: GenerationRe
     return version
 
 
-def commit_hand_edit(store: Store, project_id: int, code: str, parent_id: int | None) -> Version:
-    return store.add_version(project_id, code, "(edited by hand)", "hand", "", parent_id)
+def commit_hand_edit(store: Store, project_id: int, code: str, parent_id: int | None,
+                     note: str = "(edited by hand)") -> Version:
+    return store.add_version(project_id, code, note, "hand", "", parent_id)
 
 
 def name_from_instruction(instruction: str) -> str:

@@ -35,6 +35,7 @@ from desktop.core.store.reports import spent_today
 from desktop.core.vals import is_val
 from desktop.ui.code_editor import CodeEditor
 from desktop.ui.error_bar import ErrorBar
+from desktop.ui.folder_link import FolderLink
 from desktop.ui.generation_controller import GenerationController
 from desktop.ui.history_panel import HistoryPanel, screenshot_png, thumbnail_png, when
 from desktop.ui.outbox_dialog import OutboxDialog
@@ -92,6 +93,7 @@ class MainWindow(QMainWindow):
         self.session = ProjectSession(self.store, self)
         self._jobs: set[BackgroundJob] = set()
         self._naming_cancel = threading.Event()
+        self.folder_link: FolderLink | None = None
         self._provisional_names: dict[int, str] = {}  # project id → name from an instruction
         self._build_widgets()
         self._build_menus()
@@ -170,6 +172,7 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&New Project", self.new_project, QKeySequence.StandardKey.New)
         self._action(file_menu, "&Projects…", self.show_projects, "Ctrl+Shift+O")
         self._action(file_menu, "&Open HTML…", self.open_html, QKeySequence.StandardKey.Open)
+        self._action(file_menu, "Open &Folder (follow its changes)…", self.open_folder)
         self._action(file_menu, "&Save HTML As…", self.save_html, QKeySequence.StandardKey.Save)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -416,6 +419,7 @@ class MainWindow(QMainWindow):
     def _apply_hand_edit(self) -> None:
         self._disarm_auto_fix()  # the person is fixing it
         code = self.editor.toPlainText()
+        self._save_to_folder(code)
         self.controller.code_edited_by_hand(code)
         self._load_page(code)
         self._autosave()
@@ -432,6 +436,7 @@ class MainWindow(QMainWindow):
             self._provisional_names[project.id] = name_from_instruction(instruction)
         self.session.commit(instruction, result, base)
         self.session.text_changed("", result.code or "")
+        self._save_to_folder(result.code or "")
         self._update_spend()
         if project is not None and project.id in self._provisional_names:
             self._name_app(project.id, instruction, result.code or "")
@@ -566,6 +571,49 @@ class MainWindow(QMainWindow):
             self._run(lambda _emit: Path(path).read_text(encoding="utf-8", errors="replace"),
                       self._opened, self.show_notice)
 
+    def open_folder(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Open a folder to follow",
+                                                str(Path.home()))
+        if path:
+            self.follow_folder(Path(path))
+
+    def follow_folder(self, folder: Path) -> None:
+        """Make the app the folder's app: its code shows here, edits made there by another
+        editor show here within moments (and become versions), and what is kept here is
+        written there."""
+        self._unfollow()
+        link = FolderLink(folder, self)
+
+        def started(code: str) -> None:
+            self.folder_link = link
+            link.changed.connect(lambda changed: self._take_outside_code(
+                changed, "(changed in another editor)"))
+            if code.strip():
+                self._take_outside_code(code, f"(opened from {folder.name}/)")
+            else:
+                self._save_to_folder(self.controller.base_code)
+            self.state_label.setText(f"Following {link.sync.entry} — edits there show here")
+
+        self._run(lambda _emit: link.sync.start(), started, self.show_notice)
+
+    def _take_outside_code(self, code: str, note: str) -> None:
+        self.prompt.clear_quietly()
+        self.controller.set_base(code)
+        self.session.record_outside_change(code, note)
+        self.session.text_changed("", code)
+
+    def _save_to_folder(self, code: str) -> None:
+        link = self.folder_link
+        if link is not None and code.strip():
+            self._run(lambda _emit: link.sync.save(code), lambda _r: None,
+                      lambda msg: self.show_notice(f"Could not write to {link.folder}: {msg}"))
+
+    def _unfollow(self) -> None:
+        if self.folder_link is not None:
+            self.folder_link.close()
+            self.folder_link.deleteLater()
+            self.folder_link = None
+
     def _opened(self, code: str) -> None:
         self.prompt.clear_quietly()
         self.controller.set_base(code)
@@ -604,4 +652,5 @@ class MainWindow(QMainWindow):
         self.controller.pool.close()  # the local model and the cloud clients
         self.val_preview.stop()
         self.model_bridge.close()
+        self._unfollow()
         super().closeEvent(event)

@@ -118,6 +118,18 @@ class ProjectSession(QObject):
             self.renamed.emit(name)
         self.long_thread.emit(long_thread)
 
+    def record_outside_change(self, code: str, note: str) -> None:
+        """Code that changed outside Keystroke (a followed folder) becomes a version."""
+        if self.project is None:
+            return
+        pid, parent = self.project.id, self.current_version_id
+
+        def work(store: Store) -> tuple[list[Version], bool, str]:
+            made = [history.commit_hand_edit(store, pid, code, parent, note)]
+            return made, history.needs_fresh_thread(store, pid), self.project.name
+
+        self.store.call(work, self._on_committed)
+
     def rename_if(self, project_id: int, expected: str, name: str) -> None:
         """Rename the project unless the user renamed it meanwhile."""
         def work(store: Store) -> str | None:

@@ -1,0 +1,42 @@
+"""A folder opened in the window follows edits made by another program (a real watchdog
+observer), and the window's own saves do not come back as changes."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Qt
+
+from tests.fakes.scripted_provider import page_for
+from tests.ui.conftest import PreviewReader
+
+
+def test_a_followed_folder_tracks_another_editor_and_ignores_our_own_saves(qtbot, window,
+                                                                           tmp_path):
+    folder = tmp_path / "app"
+    folder.mkdir()
+    (folder / "index.html").write_text("<!DOCTYPE html><html><body><h1>From disk</h1>"
+                                       "</body></html>")
+    preview = PreviewReader(qtbot, window.preview)
+    window.follow_folder(folder)
+    preview.wait_for_text("From disk")
+    qtbot.waitUntil(lambda: window.history.list.count() == 1, timeout=5000)
+    assert window.history.list.item(0).text().startswith("(opened from app/)")
+
+    written = time.perf_counter()
+    (folder / "index.html").write_text("<!DOCTYPE html><html><body><h1>Changed elsewhere</h1>"
+                                       "</body></html>")
+    qtbot.waitUntil(lambda: "Changed elsewhere" in window.editor.toPlainText(), timeout=5000)
+    assert time.perf_counter() - written < 1.0  # ~300 ms in practice (watchdog + debounce)
+    preview.wait_for_text("Changed elsewhere")
+    qtbot.waitUntil(lambda: window.history.list.count() == 2, timeout=5000)
+    assert window.history.list.item(0).text().startswith("(changed in another editor)")
+
+    window.prompt.setPlainText("a counter")
+    qtbot.waitUntil(lambda: not window.controller.busy, timeout=10000)
+    qtbot.keyClick(window.prompt, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: (folder / "index.html").read_text() == page_for("a counter"),
+                    timeout=5000)
+    qtbot.wait(800)  # time for watchdog to report our own write, were it to
+    assert window.history.list.count() == 3  # the commit, and no "changed" echo of it
+    assert window.controller.base_code == page_for("a counter")
