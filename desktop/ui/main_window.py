@@ -35,6 +35,7 @@ from desktop.core.store.reports import spent_today
 from desktop.core.vals import is_val
 from desktop.ui.code_editor import CodeEditor
 from desktop.ui.error_bar import ErrorBar
+from desktop.ui.export_actions import ExportActions
 from desktop.ui.folder_link import FolderLink
 from desktop.ui.generation_controller import GenerationController
 from desktop.ui.history_panel import HistoryPanel, screenshot_png, thumbnail_png, when
@@ -91,6 +92,8 @@ class MainWindow(QMainWindow):
         self.controller = GenerationController(settings, self)
         self.store = StoreService(store_path, self)
         self.session = ProjectSession(self.store, self)
+        self.exports = ExportActions(self, settings, self.store,
+                                     lambda message, error: self.show_notice(message, error))
         self._jobs: set[BackgroundJob] = set()
         self._naming_cancel = threading.Event()
         self.folder_link: FolderLink | None = None
@@ -174,6 +177,8 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Open HTML…", self.open_html, QKeySequence.StandardKey.Open)
         self._action(file_menu, "Open &Folder (follow its changes)…", self.open_folder)
         self._action(file_menu, "&Save HTML As…", self.save_html, QKeySequence.StandardKey.Save)
+        self._action(file_menu, "Export to &Val Town…", self.export_to_valtown)
+        self._action(file_menu, "Export to a Fol&der…", self.export_to_folder)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         edit_menu = self.menuBar().addMenu("&Edit")
@@ -570,6 +575,15 @@ class MainWindow(QMainWindow):
         if path:
             self._run(lambda _emit: Path(path).read_text(encoding="utf-8", errors="replace"),
                       self._opened, self.show_notice)
+
+    def export_to_valtown(self) -> None:
+        project = self.session.project
+        if project is not None:
+            self.exports.to_valtown(project.id, project.name, self.controller.base_code)
+
+    def export_to_folder(self) -> None:
+        if self.session.project is not None:
+            self.exports.to_folder(self.session.project.id, self.controller.base_code)
 
     def open_folder(self) -> None:
         path = QFileDialog.getExistingDirectory(self, "Open a folder to follow",

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 from desktop.core import keys
 from desktop.core.provider_pool import make_cloud_provider
 from desktop.core.settings import FAST_PROVIDERS, Settings
+from desktop.core.valtown.client import ValTownClient
 from desktop.ui.workers import BackgroundJob
 
 TITLES = {"cerebras": "Cerebras (fast tier)", "anthropic": "Claude (strong tier)",
@@ -66,15 +68,20 @@ class SettingsDialog(QDialog):
         self.keyring_note.setStyleSheet("color:#8a5a00")
         self.keyring_note.hide()
         layout.addWidget(self.keyring_note)
-        for pid in ("cerebras", "anthropic", "openai"):
-            layout.addWidget(self._provider_box(pid))
-        layout.addWidget(self._routing_box())
+        tabs = QTabWidget()
+        for pid, tab in (("cerebras", "Cerebras"), ("anthropic", "Claude"),
+                         ("openai", "OpenAI-compatible")):
+            tabs.addTab(self._provider_box(pid), tab)
+        tabs.addTab(self._routing_box(), "Routing")
+        tabs.addTab(self._valtown_box(), "Val Town")
+        layout.addWidget(tabs)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self._run(lambda _e: ({pid: keys.lookup(pid).source for pid in self.fields},
+        self._run(lambda _e: ({pid: keys.lookup(pid).source
+                               for pid in (*self.fields, "valtown")},
                               keys.keyring_status()), self._show_key_sources)
 
     # -- building -------------------------------------------------------------------------
@@ -146,8 +153,59 @@ class SettingsDialog(QDialog):
         form.addRow("Give up on a silent server after", self.timeout)
         return box
 
+    def _valtown_box(self) -> QGroupBox:
+        box = QGroupBox("Val Town (File → Export to Val Town…)")
+        outer = QVBoxLayout(box)
+        form = QFormLayout()
+        outer.addLayout(form)
+        self.valtown_token = QLineEdit()
+        self.valtown_token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.valtown_token.setPlaceholderText("checking…")
+        self.valtown_url = QLineEdit(self.settings.valtown_base_url)
+        self.valtown_url.setPlaceholderText("https://api.val.town  (or VAL_TOWN_BASE_URL)")
+        form.addRow("API token", self.valtown_token)
+        form.addRow("Base URL", self.valtown_url)
+        hint = QLabel("Create a token at https://www.val.town/settings/api with val "
+                      "read+write and user read.")
+        hint.setWordWrap(True)
+        outer.addWidget(hint)
+        self.valtown_test = QPushButton("Test connection")
+        self.valtown_test.clicked.connect(self.test_valtown)
+        outer.addWidget(self.valtown_test)
+        self.valtown_result = QLabel()
+        self.valtown_result.setWordWrap(True)
+        outer.addWidget(self.valtown_result)
+        outer.addStretch(1)
+        return box
+
+    def test_valtown(self) -> None:
+        typed, url = self.valtown_token.text().strip(), self.valtown_url.text().strip()
+        self.valtown_test.setEnabled(False)
+        self.valtown_result.setText("Connecting…")
+
+        def work(_emit) -> str:
+            client = ValTownClient(keys.lookup("valtown", typed).key,
+                                   keys.base_url("valtown", url), timeout_s=10)
+            try:
+                me = client.me()
+            finally:
+                client.close()
+            return f"Signed in as {me.get('username')} ({me.get('tier') or 'free'} plan)."
+
+        def done(ok: bool, text: str) -> None:
+            self.valtown_test.setEnabled(True)
+            self.valtown_result.setStyleSheet("color:#1d6b2f" if ok else "color:#8a1f11")
+            self.valtown_result.setText(text)
+            self.tested.emit("valtown", ok, text)
+
+        self._run(work, lambda text: done(True, text), lambda message: done(False, message))
+
     def _show_key_sources(self, found: tuple[dict[str, str], str]) -> None:
         sources, keyring_note = found
+        valtown = sources.pop("valtown")
+        self.valtown_token.setPlaceholderText(
+            f"{SOURCES[valtown]} — type to replace" if valtown else
+            "not set — paste a token, or set VAL_TOWN_API_KEY")
         for pid, source in sources.items():
             self.fields[pid].key.setPlaceholderText(
                 f"{SOURCES[source]} — type to replace" if source else
@@ -213,8 +271,11 @@ class SettingsDialog(QDialog):
         s.auto_fix = self.auto_fix.isChecked()
         s.daily_spend_cap_usd = self.cap.value()
         s.request_timeout_s = self.timeout.value()
+        s.valtown_base_url = self.valtown_url.text().strip()
         typed = {pid: f.key.text().strip() for pid, f in self.fields.items()
                  if f.key.text().strip()}
+        if self.valtown_token.text().strip():
+            typed["valtown"] = self.valtown_token.text().strip()
 
         def work(_emit) -> None:
             for pid, key in typed.items():

@@ -40,3 +40,32 @@ def test_a_followed_folder_tracks_another_editor_and_ignores_our_own_saves(qtbot
     qtbot.wait(800)  # time for watchdog to report our own write, were it to
     assert window.history.list.count() == 3  # the commit, and no "changed" echo of it
     assert window.controller.base_code == page_for("a counter")
+
+
+def test_export_to_val_town_from_the_window_then_update_in_place(qtbot, window, monkeypatch,
+                                                                  tmp_path):
+    from tests.fakes.valtown_server import ValTownServer
+
+    token = "vtwn_windowtokenwindowtokenwindo"
+    with ValTownServer(api_key=token) as api:
+        monkeypatch.setenv("VAL_TOWN_API_KEY", token)
+        monkeypatch.setenv("VAL_TOWN_BASE_URL", api.url)
+        window.prompt.setPlainText("a counter")
+        qtbot.waitUntil(lambda: not window.controller.busy, timeout=10000)
+        qtbot.keyClick(window.prompt, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: window.history.list.count() == 1, timeout=5000)
+        qtbot.waitUntil(lambda: window.session.project.name == "counter", timeout=5000)
+        window.export_to_valtown()
+        qtbot.waitUntil(lambda: "runs at https://alice--" in window.banner.text(),
+                        timeout=10000)
+        assert window.banner.text().startswith("Created the val counter on Val Town")
+        [val_id] = api.vals
+        assert "Generated for: a counter" in api.content(val_id, "main.http.ts")
+        window.export_to_valtown()
+        qtbot.waitUntil(lambda: window.banner.text().startswith("Updated the val counter"),
+                        timeout=10000)
+        assert len(api.vals) == 1
+        window.exports.write_folder(window.session.project.id, window.controller.base_code,
+                                    tmp_path / "out")
+        qtbot.waitUntil(lambda: (tmp_path / "out" / ".vt" / "state.json").exists(),
+                        timeout=5000)
