@@ -158,3 +158,40 @@ def test_keystroke_export_creates_the_val_and_prints_its_endpoint(api, keystroke
     state = json.loads((folder / ".vt" / "state.json").read_text())
     assert state["val"]["id"] == val["id"]
     assert TOKEN not in "".join(p.read_text() for p in folder.rglob("*") if p.is_file())
+
+
+@pytest.fixture(scope="session")
+def valtown_sdk(tmp_path_factory):
+    """The official @valtown/sdk from npm, installed once a session (skipped without npm)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        pytest.skip("node and npm are not installed: the fake is checked by our client only")
+    folder = tmp_path_factory.mktemp("valtown-sdk")
+    run = subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund",
+                          "@valtown/sdk@2"], cwd=folder, capture_output=True, text=True,
+                         timeout=300)
+    if run.returncode != 0:
+        pytest.skip(f"npm could not install @valtown/sdk: {run.stderr.strip()[-300:]}")
+    return folder
+
+
+def test_the_official_sdk_finds_the_fake_faithful(api, valtown_sdk):
+    import os
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    probe = valtown_sdk / "probe.mjs"
+    shutil.copy(Path(__file__).with_name("sdk_probe.mjs"), probe)
+    run = subprocess.run(["node", str(probe)], cwd=valtown_sdk, capture_output=True, text=True,
+                         timeout=60, env={**os.environ, "VAL_TOWN_API_KEY": TOKEN,
+                                          "VAL_TOWN_BASE_URL": api.url})
+    assert run.returncode == 0, run.stderr
+    seen = json.loads(run.stdout)
+    assert seen["me"] == "alice" and seen["val"] == "sdkProbe"
+    assert seen["endpoint"].endswith(".web.val.run") and seen["updatedVersion"] == 3
+    assert seen["listed"] == ["directory:backend", "http:backend/main.http.ts"]
+    assert seen["branches"] == ["main"]
+    assert seen["conflict"] == "ConflictError 409" and seen["missing"] == "NotFoundError 404"
