@@ -8,7 +8,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWebEngineCore import QWebEngineScript
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -32,15 +31,13 @@ from desktop.core.session import UNTITLED, Session
 from desktop.core.settings import Settings
 from desktop.core.store.database import Version
 from desktop.core.store.reports import spent_today
-from desktop.core.vals import is_val
 from desktop.ui.code_editor import CodeEditor
-from desktop.ui.error_bar import ErrorBar
 from desktop.ui.export_actions import ExportActions
 from desktop.ui.folder_link import FolderLink
 from desktop.ui.generation_controller import GenerationController
-from desktop.ui.history_panel import HistoryPanel, screenshot_png, thumbnail_png, when
+from desktop.ui.history_panel import HistoryPanel, thumbnail_png, when
 from desktop.ui.outbox_dialog import OutboxDialog
-from desktop.ui.preview import PreviewView
+from desktop.ui.preview_host import PreviewHost
 from desktop.ui.project_session import ProjectSession
 from desktop.ui.projects_dialog import ProjectsDialog
 from desktop.ui.prompt_box import PromptBox
@@ -49,21 +46,10 @@ from desktop.ui.status_bar import StatusBar
 from desktop.ui.store_service import StoreService
 from desktop.ui.thread_reminder import ThreadReminder
 from desktop.ui.usage_dialog import UsageDialog
-from desktop.ui.val_preview import ValPreview
 from desktop.ui.workers import BackgroundJob
 
 log = logging.getLogger(__name__)
 HAND_EDIT_DELAY_MS = 150
-AUTO_FIX_TRIES = 2
-AUTO_FIX_DELAY_MS = 800
-BLANK_CHECK_MS = 400  # after a page loads, before asking whether anything is visible
-PAGE_VISIBLE_JS = """(() => {
-  const body = document.body;
-  if (!body) return false;
-  if (body.innerText.trim().length > 0) return true;
-  return [...body.querySelectorAll('canvas,svg,img,video,input,button,select,textarea,iframe')]
-    .some(e => e.getBoundingClientRect().width > 0 && e.getBoundingClientRect().height > 0);
-})()"""
 STRONG_TIP = ("When on, Enter asks Claude (the strong tier) for the version you keep; typing "
               "still previews with the fast tier. Ctrl+Enter does this once.")
 THUMBNAIL_DELAY_MS = 500  # let the committed page paint before taking its picture
@@ -101,7 +87,7 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self._build_menus()
         self._connect()
-        self._load_page(WELCOME_PAGE, fixable=False)
+        self.host.load(WELCOME_PAGE, fixable=False)
         self.prompt.setReadOnly(True)  # until the project (and its draft) has loaded
         self.session.open(at_start=True)
         self.refresh_providers()
@@ -118,20 +104,12 @@ class MainWindow(QMainWindow):
     def _build_widgets(self) -> None:
         self.prompt = PromptBox()
         self.editor = CodeEditor()
-        self.preview = PreviewView()
-        self.error_bar = ErrorBar()
         # A val's std/openai is answered by the fast tier (the local model when offline).
         self.model_bridge = ModelBridge(
             lambda: self.controller.pool.get(self.controller.router.fast_tier()[0]))
-        self.val_preview = ValPreview(self.model_bridge.url, self)
-        self._blank_check = QTimer(self, singleShot=True, interval=BLANK_CHECK_MS)
-        self._blank_check.timeout.connect(self._check_blank)
-        self._final_tag: object = None
-        self._fixable = False
-        self._auto_fix_armed = False
-        self._auto_fixes = 0
-        self._auto_fix_timer = QTimer(self, singleShot=True, interval=AUTO_FIX_DELAY_MS)
-        self._auto_fix_timer.timeout.connect(self._auto_fix)
+        self.host = PreviewHost(self.settings, self.model_bridge.url, self.val_sandbox, self)
+        self.preview, self.error_bar = self.host.preview, self.host.error_bar
+        self.val_preview = self.host.val_preview
         self.banner = QLabel()
         self.banner.setWordWrap(True)
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -143,12 +121,7 @@ class MainWindow(QMainWindow):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.history)
         split.addWidget(self.editor)
-        preview_column = QWidget()
-        column = QVBoxLayout(preview_column)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.preview, 1)
-        column.addWidget(self.error_bar)
-        split.addWidget(preview_column)
+        split.addWidget(self.host.widget)
         split.setSizes([230, 500, 670])
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -214,7 +187,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         c = self.controller
         self.prompt.instruction_changed.connect(c.prompt_changed)
-        self.prompt.instruction_changed.connect(self._disarm_auto_fix)
+        self.prompt.instruction_changed.connect(self.host.disarm_auto_fix)
         self.prompt.commit_requested.connect(c.commit)
         self.prompt.strong_commit_requested.connect(lambda: c.commit(strong=True))
         c.route_chosen.connect(self.status.show_route)
@@ -226,11 +199,9 @@ class MainWindow(QMainWindow):
         self.editor.edited_by_user.connect(self._hand_edit_timer.start)
         self.preview.page_shown.connect(
             lambda tag, _ms: c.preview_shown(tag) if isinstance(tag, int) else None)
-        self.preview.page_shown.connect(self._on_page_shown)
-        self.preview.error_logged.connect(self._page_error)
-        self.val_preview.ready.connect(self._val_ready)
-        self.val_preview.server_error.connect(self._page_error)
-        self.error_bar.fix_requested.connect(self._fix)
+        self.host.fix_requested.connect(
+            lambda errors, strong, picture: c.fix(errors, strong, picture))
+        self.host.state.connect(self.state_label.setText)
         c.code_shown.connect(self._show_code)
         c.state_changed.connect(self.state_label.setText)
         c.notice.connect(self.show_notice)
@@ -354,87 +325,28 @@ class MainWindow(QMainWindow):
     def _show_code(self, code: str, final: bool, tag: int) -> None:
         self.editor.set_code_quietly(code)
         if final:
-            self._load_page(code, tag)  # the finished page, with its scripts running
+            self.host.load(code, tag)  # the finished page, with its scripts running
         elif self.controller.streaming_kind == "page":
             self.preview.patch_html(code, tag)
         # a val streams into the editor only; it runs once it is whole
-
-    def _load_page(self, code: str, tag: object = None, fixable: bool = True) -> None:
-        """Load a finished page. With `fixable`, its errors (and a blank page) go to the
-        error bar, whose Fix it works on the code the next instruction builds on; an old
-        version being looked at, or the welcome page, is not that."""
-        self.error_bar.clear()
-        self._blank_check.stop()
-        self._final_tag = tag if tag is not None else object()
-        self._fixable = fixable
-        if is_val(code):
-            self.state_label.setText("Starting the val under Deno…")
-            self.val_preview.run(code, self.val_sandbox(), self._final_tag)
-        else:
-            self.preview.show_html(code, self._final_tag)
 
     def val_sandbox(self) -> Path:
         """The project's own folder for its val's data (sqlite, blobs, outbox)."""
         project = self.session.project
         return paths.data_home() / "vals" / f"project-{project.id if project else 0}"
 
-    def _val_ready(self, url: str, tag: object) -> None:
-        if tag is self._final_tag:
-            self.preview.show_url(url, tag)
-            self.state_label.setText(f"The val runs at {url}")
-
-    def _on_page_shown(self, tag: object, _ms: float) -> None:
-        if tag is self._final_tag and self._fixable:
-            self._blank_check.start()
-
-    def _page_error(self, message: str) -> None:
-        if self._fixable:
-            self.error_bar.add(message)
-            if self._auto_fix_armed and self._auto_fixes < AUTO_FIX_TRIES:
-                self._auto_fix_timer.start()  # let the page's other errors arrive first
-
-    def _disarm_auto_fix(self, _text: str = "") -> None:
-        self._auto_fix_armed = False
-        self._auto_fix_timer.stop()
-
-    def _auto_fix(self) -> None:
-        """The setting's automatic Fix it: the fast tier first, then the strong one."""
-        if not (self._auto_fix_armed and self.error_bar.errors):
-            return
-        self._auto_fixes += 1
-        self.error_bar.fixing()
-        self.controller.fix(list(self.error_bar.errors), strong=self._auto_fixes > 1)
-
-    def _check_blank(self) -> None:
-        """A page that shows nothing is broken too: the model may have hidden everything or
-        built it all from a script that failed quietly."""
-        def seen(visible) -> None:
-            if visible is False:
-                self.error_bar.add("The page is blank: nothing is visible.")
-
-        self.preview.page().runJavaScript(PAGE_VISIBLE_JS, QWebEngineScript.ScriptWorldId.
-                                          ApplicationWorld, seen)
-
-    def _fix(self, errors: list[str]) -> None:
-        self._auto_fix_armed = False  # the user took over
-        self.error_bar.fixing()
-        # What the user sees goes along: a model that can see (Claude) gets the picture.
-        self.controller.fix(errors, screenshot=screenshot_png(self.preview))
-
     def _apply_hand_edit(self) -> None:
-        self._disarm_auto_fix()  # the person is fixing it
+        self.host.disarm_auto_fix()  # the person is fixing it
         code = self.editor.toPlainText()
         self._save_to_folder(code)
         self.controller.code_edited_by_hand(code)
-        self._load_page(code)
+        self.host.load(code)
         self._autosave()
         self.state_label.setText("Edited by hand — the preview follows your code")
 
     def _on_committed(self, instruction: str, result: GenerationResult, base: str) -> None:
         self.prompt.clear_quietly()
-        if not instruction.startswith(FIX_PREFIX):  # a new change: its own two tries
-            self._auto_fixes = 0
-        self._auto_fix_armed = self.settings.auto_fix
+        self.host.commit_made(a_fix=instruction.startswith(FIX_PREFIX))
         project = self.session.project
         if project is not None and project.name == UNTITLED:
             # The session names it from this instruction; the model may find a better name.
@@ -492,7 +404,7 @@ class MainWindow(QMainWindow):
                                    session.current_version_id)
         self.controller.set_base(session.base_code)
         if not session.base_code:
-            self._load_page(WELCOME_PAGE, fixable=False)
+            self.host.load(WELCOME_PAGE, fixable=False)
         instruction = session.draft.instruction if session.draft else ""
         self.prompt.set_text_quietly(instruction)
         self.controller.restore_instruction(instruction)
@@ -521,7 +433,7 @@ class MainWindow(QMainWindow):
         self._thumbnail_for = None
 
     def _preview_version(self, version: Version) -> None:
-        self._load_page(version.code, fixable=False)
+        self.host.load(version.code, fixable=False)
         self.state_label.setText(f"Previewing the version from {when(version.created_at)} — "
                                  "Restore to work from it")
 
@@ -664,7 +576,7 @@ class MainWindow(QMainWindow):
         self._autosave()
         self.session.close()  # writes what is pending, then marks a clean exit
         self.controller.pool.close()  # the local model and the cloud clients
-        self.val_preview.stop()
+        self.host.close()
         self.model_bridge.close()
         self._unfollow()
         super().closeEvent(event)
