@@ -17,6 +17,10 @@ from tests.fakes.cloud_env import ANTHROPIC_KEY, CEREBRAS_KEY
 from tests.fakes.scripted_provider import ScriptedProvider
 from tests.ui.conftest import PreviewReader, close_and_delete
 
+THROWING_PAGE = ("```html\n<!DOCTYPE html>\n<html><body><h1>Broken</h1>\n"
+                 "<script>document.getElementById('missing').textContent = 'x';</script>\n"
+                 "</body></html>\n```")
+
 
 @pytest.fixture
 def local() -> ScriptedProvider:
@@ -138,10 +142,7 @@ def test_settings_tests_connections_and_keeps_keys_out_of_the_settings_file(qtbo
 
 def test_a_fast_page_that_throws_is_made_by_claude_on_enter(qtbot, cloud_window, cloud_env):
     chat, claude = cloud_env
-    chat.reply = lambda instruction: (
-        "```html\n<!DOCTYPE html>\n<html><body><h1>Broken</h1>\n"
-        "<script>document.getElementById('missing').textContent = 'x';</script>\n"
-        "</body></html>\n```")
+    chat.reply = lambda _instruction: THROWING_PAGE
     cloud_window.prompt.setPlainText("a broken counter")
     settle(qtbot, cloud_window)
     qtbot.waitUntil(lambda: cloud_window.preview.report.uncaught != [], timeout=10000)
@@ -168,10 +169,7 @@ def test_fix_it_sends_claude_the_errors_and_a_screenshot(qtbot, cloud_window, cl
     import base64
 
     chat, claude = cloud_env
-    chat.reply = lambda instruction: (
-        "```html\n<!DOCTYPE html>\n<html><body><h1>Broken</h1>\n"
-        "<script>document.getElementById('missing').textContent = 'x';</script>\n"
-        "</body></html>\n```")
+    chat.reply = lambda _instruction: THROWING_PAGE
     cloud_window.prompt.setPlainText("a broken counter")
     qtbot.waitUntil(lambda: cloud_window.error_bar.isVisible(), timeout=10000)
     qtbot.mouseClick(cloud_window.error_bar.fix_button, Qt.MouseButton.LeftButton)
