@@ -43,6 +43,16 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--project", default="",
                      help="record into this project (default: one named from the instruction)")
 
+    ev = sub.add_parser("eval", help="generate a suite of apps and judge whether they work")
+    ev.add_argument("--provider", default="local",
+                    choices=["auto", "local", "cerebras", "anthropic", "openai"])
+    ev.add_argument("--model", dest="sub_model", default="", metavar="MODEL")
+    ev.add_argument("--suite", default="basic", help="a file in resources/evals (default basic)")
+    ev.add_argument("--limit", type=int, default=0, help="only the first N requests")
+    ev.add_argument("--max-tokens", type=int, default=None)
+    ev.add_argument("--compare", action="store_true", help="show changes since the last run")
+    ev.add_argument("--json", action="store_true")
+
     export = sub.add_parser("export", help="put a project on Val Town, or in a folder")
     export.add_argument("project", nargs="?", default="", help="default: the last one used")
     export.add_argument("--to", required=True, metavar="valtown|DIR")
@@ -84,6 +94,10 @@ def main(argv: list[str] | None = None) -> int:
             from desktop.cli_generate import run_generate
 
             return run_generate(args, model)
+        if args.command == "eval":
+            from desktop.cli_eval import run_eval
+
+            return run_eval(args, model)
         if args.command == "export":
             from desktop.cli_export import run_export
 

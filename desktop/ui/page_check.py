@@ -30,6 +30,7 @@ class PageReport:
     console_errors: list[str] = field(default_factory=list)
     server_errors: list[str] = field(default_factory=list)  # a val's, with their stacks
     load_ms: float = 0.0
+    probe: object = None  # what the `probe` script returned (evals' functional checks)
 
     @property
     def threw(self) -> bool:
@@ -91,7 +92,7 @@ def check_val(path: Path, settle_ms: int = 600) -> PageReport:
     return report
 
 
-def check_page(target: str, settle_ms: int = 600) -> PageReport:
+def check_page(target: str, settle_ms: int = 600, probe: str = "") -> PageReport:
     make_application(headless=True)
     from desktop.ui.preview import PreviewView
 
@@ -119,6 +120,9 @@ def check_page(target: str, settle_ms: int = 600) -> PageReport:
         report.title = _evaluate(view, "document.title") or ""
         report.text_length = int(_evaluate(
             view, "document.body ? document.body.innerText.trim().length : 0") or 0)
+        if probe:
+            report.probe = _evaluate(view, probe)
+            _wait(lambda: False, 200)  # errors the probe's clicks caused arrive
     report.uncaught_errors = list(view.report.uncaught)
     report.console_errors = list(view.report.console_errors)
     view.close()

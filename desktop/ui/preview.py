@@ -74,15 +74,35 @@ class LocalFileBlocker(QWebEngineUrlRequestInterceptor):
 
 
 class SandboxedPage(QWebEnginePage):
-    """A page that cannot open windows, and reports console errors."""
+    """A page that cannot open windows or modal dialogs, and reports console errors.
+
+    alert(), confirm() and prompt() would stop the whole window behind a modal dialog on
+    every regeneration (and hang a headless check): they return at once instead, and are
+    reported as errors, so the error bar offers to fix them."""
 
     console_message = Signal(int, str, int, str)  # level, message, line, source
+    _ERROR = QWebEnginePage.JavaScriptConsoleMessageLevel.ErrorMessageLevel.value
 
     def createWindow(self, _type: QWebEnginePage.WebWindowType):
         return None
 
     def javaScriptConsoleMessage(self, level, message: str, line: int, source: str) -> None:
         self.console_message.emit(int(level.value), message, line, source)
+
+    def _blocked(self, call: str, message: str) -> None:
+        self.console_message.emit(self._ERROR, f"{call} is not allowed in an app: "
+                                  f"{message[:100]!r} (show it in the page instead)", 0, "")
+
+    def javaScriptAlert(self, _origin, message: str) -> None:
+        self._blocked("alert()", message)
+
+    def javaScriptConfirm(self, _origin, message: str) -> bool:
+        self._blocked("confirm()", message)
+        return False
+
+    def javaScriptPrompt(self, _origin, message: str, _default: str) -> tuple[bool, str]:
+        self._blocked("prompt()", message)
+        return False, ""
 
 
 class PreviewView(QWebEngineView):

@@ -53,3 +53,24 @@ def test_a_document_over_two_megabytes_still_shows(qtbot):
         PreviewReader(qtbot, view).wait_for_text("Big page")
     finally:
         close_and_delete(view)
+
+
+def test_alert_confirm_and_prompt_never_block_and_are_reported(qtbot):
+    from desktop.ui.preview import PreviewView
+
+    view = PreviewView()
+    logged: list[str] = []
+    view.error_logged.connect(logged.append)
+    with qtbot.waitSignal(view.page_shown, timeout=10000):
+        view.show_html("<!DOCTYPE html><html><body><p id='r'>?</p><script>"
+                       "alert('saved'); const ok = confirm('sure?'); const name = prompt('who');"
+                       "document.getElementById('r').textContent = String(ok) + ',' + name;"
+                       "</script></body></html>")
+    box: list = []
+    view.page().runJavaScript("document.getElementById('r').textContent", 0, box.append)
+    qtbot.waitUntil(lambda: bool(box), timeout=5000)
+    assert box[0] == "false,null"  # the script ran on without waiting for anyone
+    assert [m.split(" is not allowed")[0] for m in logged] == ["alert()", "confirm()",
+                                                               "prompt()"]
+    assert "'saved'" in logged[0] and "show it in the page instead" in logged[0]
+    view.deleteLater()

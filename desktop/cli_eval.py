@@ -1,0 +1,124 @@
+"""`keystroke eval`: generate every request of a suite through the real pipeline, judge each
+page in the headless preview, print a table, store the run, and compare with the last one."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+from desktop.cli_generate import CLOUD_MODEL_SETTINGS, terminal_progress
+from desktop.core.breaker import CircuitBreaker
+from desktop.core.evals import EvalCase, Verdict, check_script, judge, load_suite, prompt_version
+from desktop.core.failover import generate_routed
+from desktop.core.generation import GenerationRequest, GenerationResult
+from desktop.core.local_model import open_local_provider
+from desktop.core.provider_pool import ProviderPool
+from desktop.core.router import Router
+from desktop.core.settings import Settings
+from desktop.core.store import Store
+
+
+def run_eval(args: argparse.Namespace, model: str) -> int:
+    settings = Settings.load()
+    if args.provider in CLOUD_MODEL_SETTINGS and model:
+        setattr(settings, CLOUD_MODEL_SETTINGS[args.provider], model)
+        model = ""
+    cases = load_suite(args.suite)
+    if args.limit:
+        cases = cases[:args.limit]
+    pool = ProviderPool(settings, lambda: open_local_provider(
+        settings, model, progress=terminal_progress, warm=False))
+    breaker = CircuitBreaker()
+    router = Router(settings, breaker, pool.available())
+    rows = []
+    try:
+        for case in cases:
+            decision = (router.route(case.request, "commit") if args.provider == "auto"
+                        else router.forced(args.provider, case.request))
+            request = GenerationRequest(case.request, "", args.max_tokens or settings.max_tokens,
+                                        settings.temperature)
+            result = None
+            for event in generate_routed(pool, decision, request, breaker):
+                if isinstance(event, GenerationResult):
+                    result = event
+            assert result is not None
+            verdict = judge_result(case, result)
+            rows.append((case, result, verdict))
+            mark = "pass" if verdict.passed else "FAIL"
+            print(f"{mark}  {case.id:16s} {result.total_ms / 1000:6.1f} s  "
+                  f"{result.tokens_out:5d} tok  {verdict.reason}", file=sys.stderr)
+    finally:
+        pool.close()
+    summary = _summary(rows)
+    previous = _store(args.suite, rows, summary)
+    _print(args, rows, summary, previous)
+    return 0 if summary["passed"] == len(rows) else 1
+
+
+def judge_result(case: EvalCase, result: GenerationResult) -> Verdict:
+    """Load the page in the headless preview, run the case's check, and judge."""
+    if result.code is None:
+        return judge(case, None, False, [], None)
+    from desktop.ui.page_check import check_page
+
+    with tempfile.TemporaryDirectory(prefix="keystroke-eval-") as folder:
+        page = Path(folder) / "index.html"
+        page.write_text(result.code, encoding="utf-8")
+        report = check_page(str(page), probe=check_script(case))
+    return judge(case, result.code, report.loaded, report.uncaught_errors, report.probe)
+
+
+def _summary(rows) -> dict:
+    count = max(len(rows), 1)
+    return {"cases": len(rows), "passed": sum(v.passed for _c, _r, v in rows),
+            "clean": sum(v.clean for _c, _r, v in rows),
+            "mean_s": round(sum(r.total_ms for _c, r, _v in rows) / count / 1000, 2),
+            "tokens": sum(r.tokens_out for _c, r, _v in rows),
+            "cost_usd": round(sum(r.cost_usd for _c, r, _v in rows), 6),
+            "model": rows[0][1].model if rows else "", "prompt_version": prompt_version()}
+
+
+def _store(suite: str, rows, summary: dict) -> dict[str, bool]:
+    """Keep this run (in the database, with the model and the prompts' version); return the
+    last run's verdicts for the same suite."""
+    store = Store()
+    try:
+        previous_run = store.state(f"eval:{suite}:last")
+        previous = json.loads(store.state(f"eval:{suite}:{previous_run}") or "{}").get(
+            "verdicts", {}) if previous_run else {}
+        run_id = int(previous_run or 0) + 1
+        store.set_state(f"eval:{suite}:{run_id}", json.dumps({
+            **summary, "at": time.strftime("%Y-%m-%d %H:%M"),
+            "verdicts": {c.id: v.passed for c, _r, v in rows},
+            "reasons": {c.id: v.reason for c, _r, v in rows}}))
+        store.set_state(f"eval:{suite}:last", str(run_id))
+        return previous
+    finally:
+        store.close()
+
+
+def _print(args, rows, summary: dict, previous: dict[str, bool]) -> None:
+    if args.json:
+        print(json.dumps({"summary": summary, "cases": [
+            {**asdict(v), "passed": v.passed, "seconds": round(r.total_ms / 1000, 2),
+             "tokens_out": r.tokens_out} for _c, r, v in rows]}, indent=2))
+        return
+    print(f"{'case':16s} {'verdict':8s} {'s':>6s} {'tokens':>6s}  reason")
+    for case, result, verdict in rows:
+        change = ""
+        if args.compare and case.id in previous and previous[case.id] != verdict.passed:
+            change = "  (better)" if verdict.passed else "  (WORSE)"
+        print(f"{case.id:16s} {'pass' if verdict.passed else 'FAIL':8s} "
+              f"{result.total_ms / 1000:6.1f} {result.tokens_out:6d}  {verdict.reason}{change}")
+    print(f"\n{summary['passed']}/{summary['cases']} working, {summary['clean']} clean; "
+          f"mean {summary['mean_s']} s, {summary['tokens']} tokens, ${summary['cost_usd']}; "
+          f"model {summary['model']}, prompts {summary['prompt_version']}")
+    if args.compare:
+        before = sum(previous.values()) if previous else None
+        print("no earlier run to compare with" if before is None else
+              f"last run: {before}/{len(previous)} working")

@@ -1,0 +1,112 @@
+"""Evals: does the generated app work? The suite lives in resources/evals/ (requests with
+a functional check each); the static checks here need no browser; the page checks run in
+the real preview (ui/eval_judge.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass
+
+from desktop.core import paths
+
+# Helpers every check can use (see resources/evals/basic.toml).
+CHECK_PRELUDE = """
+const text = () => document.body ? document.body.innerText : '';
+const count = (selector) => document.querySelectorAll(selector).length;
+const click = (label) => {
+  const wanted = String(label).toLowerCase();
+  const el = [...document.querySelectorAll('button, a, input[type=button], input[type=submit]')]
+    .find(e => (e.innerText || e.value || '').toLowerCase().includes(wanted));
+  if (!el) return false;
+  el.click();
+  return true;
+};
+const type = (n, value) => {
+  const fields = [...document.querySelectorAll('input, textarea')].filter(
+    e => !['button', 'submit', 'checkbox', 'radio', 'color'].includes(e.type));
+  const el = fields[n];
+  if (!el) return false;
+  el.focus();
+  el.value = value;
+  el.dispatchEvent(new Event('input', { bubbles: true }));
+  el.dispatchEvent(new Event('change', { bubbles: true }));
+  el.dispatchEvent(new KeyboardEvent('keyup', { bubbles: true, key: 'Enter' }));
+  return true;
+};
+"""
+
+_STATIC = [
+    ("uses alert(), prompt() or confirm()", re.compile(r"\b(alert|prompt|confirm)\s*\(")),
+    ("uses require()", re.compile(r"\brequire\s*\(")),
+    ("leaves a placeholder", re.compile(
+        r"(rest of (the )?code|add (your|more) (logic|code)|code (remains|unchanged)|"
+        r"\.\.\.\s*(existing|rest|more)|your code here|todo: implement)", re.I)),
+    ("loads something from the network", re.compile(
+        r"""<(script|link|img|iframe)[^>]+(src|href)\s*=\s*["']https?://""", re.I)),
+]
+
+
+@dataclass(frozen=True)
+class EvalCase:
+    id: str
+    request: str
+    check: str  # JavaScript returning true, or a string saying what was wrong
+
+
+@dataclass(frozen=True)
+class Verdict:
+    case_id: str
+    clean: bool  # loads, no uncaught error, nothing the static checks refuse
+    functional: bool  # the case's own check passed (only counted when clean)
+    reason: str  # why not, or "" when both hold
+
+    @property
+    def passed(self) -> bool:
+        return self.clean and self.functional
+
+
+def load_suite(name: str = "basic") -> list[EvalCase]:
+    path = paths.resources_dir() / "evals" / f"{name}.toml"
+    if not path.exists():
+        known = ", ".join(p.stem for p in path.parent.glob("*.toml"))
+        raise FileNotFoundError(f"No eval suite '{name}'. Known suites: {known}.")
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    return [EvalCase(c["id"], c["request"], c["check"]) for c in raw["case"]]
+
+
+def static_problems(code: str) -> list[str]:
+    return [label for label, pattern in _STATIC if pattern.search(code)]
+
+
+def check_script(case: EvalCase) -> str:
+    """The case's check, wrapped with the helpers, as one expression for runJavaScript."""
+    return ("(() => { try { " + CHECK_PRELUDE + "\nconst verdict = (() => { " + case.check +
+            " })(); return verdict === true ? true : String(verdict); } catch (e) { "
+            "return 'the check threw: ' + e.message; } })()")
+
+
+def prompt_version() -> str:
+    """A short hash of every prompt file: results are stored against it."""
+    digest = hashlib.sha256()
+    for path in sorted((paths.resources_dir() / "prompts").glob("*.txt")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def judge(case: EvalCase, code: str | None, loaded: bool, uncaught: list[str],
+          check_result: object) -> Verdict:
+    if code is None:
+        return Verdict(case.id, False, False, "no code in the reply")
+    problems = static_problems(code)
+    if not loaded:
+        problems.insert(0, "the page did not load")
+    if uncaught:
+        problems.append(f"threw: {uncaught[0][:120]}")
+    if problems:
+        return Verdict(case.id, False, False, "; ".join(problems))
+    if check_result is True:
+        return Verdict(case.id, True, True, "")
+    return Verdict(case.id, True, False, str(check_result or "the check gave no answer"))

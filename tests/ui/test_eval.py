@@ -1,0 +1,75 @@
+"""The eval judge on pages with known faults, in the real headless preview; and
+`keystroke eval` end to end against a fake OpenAI-compatible server."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from desktop.cli_eval import judge_result
+from desktop.core.evals import EvalCase, load_suite
+from desktop.core.generation import GenerationResult
+from tests.conftest import REPO
+
+COUNTER = """<!DOCTYPE html><html><body><h1 id="n">0</h1>
+<button id="plus">+</button><button id="minus">-</button>
+<script>
+let n = 0;
+const show = () => document.getElementById('n').textContent = n;
+document.getElementById('plus').addEventListener('click', () => { n++; show(); });
+document.getElementById('minus').addEventListener('click', () => { n--; show(); });
+</script></body></html>"""
+CASE = next(c for c in load_suite("basic") if c.id == "counter")
+
+
+def verdict(code: str | None, case: EvalCase = CASE):
+    return judge_result(case, GenerationResult(code, "", "scripted", "m", "stop"))
+
+
+def test_a_working_counter_passes():
+    result = verdict(COUNTER)
+    assert result.passed and result.reason == ""
+
+
+@pytest.mark.parametrize(("code", "reason"), [
+    # A click in the check that makes the page throw is the page's fault, and says so.
+    (COUNTER.replace("n++;", "n++; missing.go();"), "threw: Uncaught ReferenceError: missing"),
+    (COUNTER.replace("let n = 0;", "let n = 0; undefinedThing.call();"), "threw: Uncaught"),
+    (COUNTER.replace("<script>", "<script>\n// rest of the code here\n"),
+     "leaves a placeholder"),
+    (COUNTER.replace("show(); });", "show(); alert('hi'); });", 1),
+     "uses alert(), prompt() or confirm()"),
+    (COUNTER.replace("<h1", '<script src="https://cdn.example.com/x.js"></script><h1'),
+     "loads something from the network"),
+    (COUNTER.replace("n++;", "n += 0;"), "two clicks on + did not show 2"),
+    (None, "no code in the reply"),
+])
+def test_faults_are_named(code, reason):
+    result = verdict(code)
+    assert not result.passed and reason in result.reason
+
+
+def test_keystroke_eval_runs_the_suite_through_the_pipeline(keystroke_home, chat_server):
+    chat_server.reply = lambda _instruction: f"```html\n{COUNTER}\n```"
+    env = {**os.environ, "KEYSTROKE_HOME": str(keystroke_home), "PYTHONPATH": str(REPO),
+           "OPENAI_BASE_URL": chat_server.url + "/v1", "OPENAI_API_KEY": chat_server.api_key,
+           "QT_QPA_PLATFORM": "offscreen"}
+
+    def run(*extra):
+        return subprocess.run([sys.executable, "-m", "desktop", "eval", "--provider", "openai",
+                               "--model", "gpt-oss-120b", "--limit", "2", *extra], cwd=REPO,
+                              env=env, capture_output=True, text=True, timeout=300)
+
+    first = run("--json")
+    report = json.loads(first.stdout)
+    assert [c["case_id"] for c in report["cases"]] == ["counter", "todo"]
+    assert [c["passed"] for c in report["cases"]] == [True, False]
+    assert report["cases"][1]["reason"] == "no input"
+    assert report["summary"]["passed"] == 1 and first.returncode == 1
+    assert len(report["summary"]["prompt_version"]) == 10
+    second = run("--compare")
+    assert "1/2 working" in second.stdout and "last run: 1/2 working" in second.stdout
