@@ -12,10 +12,8 @@ import urllib.request
 import pytest
 from PySide6.QtCore import Qt
 
-from desktop.core.settings import Settings
-from desktop.ui.main_window import MainWindow
 from tests.fakes.scripted_provider import ScriptedProvider
-from tests.ui.conftest import PreviewReader, close_and_delete
+from tests.ui.conftest import PreviewReader
 
 GUESTBOOK = '''import { sqlite } from "https://esm.town/v/std/sqlite/main.ts";
 
@@ -64,14 +62,9 @@ def reply(instruction: str) -> str:
 
 
 @pytest.fixture
-def window(qtbot):
-    provider = ScriptedProvider(reply=reply, chunks=6, delay_s=0.005)
-    win = MainWindow(Settings(debounce_ms=100), provider=provider)
-    win.show()
-    qtbot.waitExposed(win)
-    qtbot.waitUntil(lambda: not win.prompt.isReadOnly(), timeout=5000)
-    yield win
-    close_and_delete(win)
+def provider() -> ScriptedProvider:
+    """The window fixture (tests/ui/conftest.py) with a model that writes vals."""
+    return ScriptedProvider(reply=reply, chunks=6, delay_s=0.005)
 
 
 def commit(qtbot, win, instruction: str, versions: int) -> None:
