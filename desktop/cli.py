@@ -14,6 +14,8 @@ from desktop.core.runtime.val_server import ValRuntimeError
 from desktop.core.settings import Settings
 from desktop.core.store import StoreError
 
+PROVIDER_CHOICES = ["auto", "local", "local-strong", "cerebras", "anthropic", "openai"]
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -29,9 +31,10 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("instruction")
     gen.add_argument("--base", type=Path, help="an HTML file to change instead of starting anew")
     gen.add_argument("--provider", default="auto",
-                     choices=["auto", "local", "cerebras", "anthropic", "openai"],
+                     choices=PROVIDER_CHOICES,
                      help="auto (default): the fast tier (Cerebras with a key, else the local "
-                          "model), Claude for hard requests or /sonnet, falling back on failure")
+                          "model), the strong tier (Claude, else the local strong model) for "
+                          "hard requests or /sonnet, falling back on failure")
     gen.add_argument("--model", dest="sub_model", default="", metavar="MODEL",
                      help="with a cloud --provider, its model id; otherwise a local catalog "
                           "id or GGUF path")
@@ -45,12 +48,17 @@ def _parser() -> argparse.ArgumentParser:
 
     ev = sub.add_parser("eval", help="generate a suite of apps and judge whether they work")
     ev.add_argument("--provider", default="local",
-                    choices=["auto", "local", "cerebras", "anthropic", "openai"])
+                    choices=PROVIDER_CHOICES)
     ev.add_argument("--model", dest="sub_model", default="", metavar="MODEL")
     ev.add_argument("--suite", default="basic", help="a file in resources/evals (default basic)")
     ev.add_argument("--limit", type=int, default=0, help="only the first N requests")
     ev.add_argument("--max-tokens", type=int, default=None)
     ev.add_argument("--compare", action="store_true", help="show changes since the last run")
+    ev.add_argument("--fix", action=argparse.BooleanOptionalAction, default=None,
+                    help="when a page throws, ask the model to fix it once, as the window's "
+                         "auto-fix does (default: the auto_fix setting)")
+    ev.add_argument("--threads", type=int, default=0,
+                    help="threads for the local models (default: every core)")
     ev.add_argument("--json", action="store_true")
 
     export = sub.add_parser("export", help="put a project on Val Town, or in a folder")

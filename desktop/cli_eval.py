@@ -5,20 +5,21 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
-from desktop.cli_generate import CLOUD_MODEL_SETTINGS, terminal_progress
+from desktop.cli_generate import CLOUD_MODEL_SETTINGS, local_pool
 from desktop.core.breaker import CircuitBreaker
 from desktop.core.evals import EvalCase, Verdict, check_script, judge, load_suite, prompt_version
 from desktop.core.failover import generate_routed
+from desktop.core.fixing import fix_instruction
 from desktop.core.generation import GenerationRequest, GenerationResult
-from desktop.core.local_model import open_local_provider
 from desktop.core.provider_pool import ProviderPool
-from desktop.core.router import Router
+from desktop.core.router import RouteDecision, Router
 from desktop.core.settings import Settings
 from desktop.core.store import Store
 
@@ -28,11 +29,14 @@ def run_eval(args: argparse.Namespace, model: str) -> int:
     if args.provider in CLOUD_MODEL_SETTINGS and model:
         setattr(settings, CLOUD_MODEL_SETTINGS[args.provider], model)
         model = ""
+    # Nobody types during an eval: the local models may use every core.
+    settings.threads = args.threads or os.cpu_count() or 1
+    fix = settings.auto_fix if args.fix is None else args.fix
     cases = load_suite(args.suite)
     if args.limit:
         cases = cases[:args.limit]
-    pool = ProviderPool(settings, lambda: open_local_provider(
-        settings, model, progress=terminal_progress, warm=False))
+    strong_model = model if args.provider == "local-strong" else ""
+    pool = local_pool(settings, "" if strong_model else model, strong_model)
     breaker = CircuitBreaker()
     router = Router(settings, breaker, pool.available())
     rows = []
@@ -42,45 +46,76 @@ def run_eval(args: argparse.Namespace, model: str) -> int:
                         else router.forced(args.provider, case.request))
             request = GenerationRequest(case.request, "", args.max_tokens or settings.max_tokens,
                                         settings.temperature)
-            result = None
-            for event in generate_routed(pool, decision, request, breaker):
-                if isinstance(event, GenerationResult):
-                    result = event
-            assert result is not None
-            verdict = judge_result(case, result)
+            result = _generate(pool, decision, request, breaker)
+            verdict, errors = judge_result(case, result)
+            if fix and errors and result.code is not None:
+                result, verdict = _fix(case, pool, router, breaker, decision, request, result,
+                                       errors, args.provider == "auto")
             rows.append((case, result, verdict))
             mark = "pass" if verdict.passed else "FAIL"
             print(f"{mark}  {case.id:16s} {result.total_ms / 1000:6.1f} s  "
                   f"{result.tokens_out:5d} tok  {verdict.reason}", file=sys.stderr)
     finally:
         pool.close()
-    summary = _summary(rows)
+    summary = _summary(rows, fix)
     previous = _store(args.suite, rows, summary)
     _print(args, rows, summary, previous)
     return 0 if summary["passed"] == len(rows) else 1
 
 
-def judge_result(case: EvalCase, result: GenerationResult) -> Verdict:
-    """Load the page in the headless preview, run the case's check, and judge."""
+def _generate(pool: ProviderPool, decision: RouteDecision, request: GenerationRequest,
+              breaker: CircuitBreaker) -> GenerationResult:
+    result = None
+    for event in generate_routed(pool, decision, request, breaker):
+        if isinstance(event, GenerationResult):
+            result = event
+    assert result is not None
+    return result
+
+
+def _fix(case: EvalCase, pool: ProviderPool, router: Router, breaker: CircuitBreaker,
+         decision: RouteDecision, request: GenerationRequest, first: GenerationResult,
+         errors: list[str], routed: bool) -> tuple[GenerationResult, Verdict]:
+    """The window's fix step: the errors go back to the model with the broken page, once
+    (routed, the strong tier answers, as Fix it does). The time and tokens of both
+    attempts are counted (so is their cost, which follows from the tokens)."""
+    assert first.code is not None
+    instruction = fix_instruction(errors)
+    again = (router.route(instruction, "commit", want_strong=True, strong_why="fixing errors")
+             if routed else router.forced(decision.provider_id, instruction))
+    fixed = _generate(pool, again, replace(request, instruction=instruction,
+                                           base_code=first.code), breaker)
+    verdict, _errors = judge_result(case, fixed)
+    total = replace(fixed, total_ms=first.total_ms + fixed.total_ms,
+                    tokens_in=first.tokens_in + fixed.tokens_in,
+                    tokens_out=first.tokens_out + fixed.tokens_out)
+    return total, replace(verdict, reason=(verdict.reason + " (after a fix)").strip())
+
+
+def judge_result(case: EvalCase, result: GenerationResult) -> tuple[Verdict, list[str]]:
+    """Load the page in the headless preview, run the case's check, and judge. Also
+    returns the page's uncaught errors (what a fix is asked to fix)."""
     if result.code is None:
-        return judge(case, None, False, [], None)
+        return judge(case, None, False, [], None), []
     from desktop.ui.page_check import check_page
 
     with tempfile.TemporaryDirectory(prefix="keystroke-eval-") as folder:
         page = Path(folder) / "index.html"
         page.write_text(result.code, encoding="utf-8")
         report = check_page(str(page), probe=check_script(case))
-    return judge(case, result.code, report.loaded, report.uncaught_errors, report.probe)
+    verdict = judge(case, result.code, report.loaded, report.uncaught_errors, report.probe)
+    return verdict, list(report.uncaught_errors)
 
 
-def _summary(rows) -> dict:
+def _summary(rows, fix: bool) -> dict:
     count = max(len(rows), 1)
     return {"cases": len(rows), "passed": sum(v.passed for _c, _r, v in rows),
             "clean": sum(v.clean for _c, _r, v in rows),
             "mean_s": round(sum(r.total_ms for _c, r, _v in rows) / count / 1000, 2),
             "tokens": sum(r.tokens_out for _c, r, _v in rows),
             "cost_usd": round(sum(r.cost_usd for _c, r, _v in rows), 6),
-            "model": rows[0][1].model if rows else "", "prompt_version": prompt_version()}
+            "model": rows[0][1].model if rows else "", "prompt_version": prompt_version(),
+            "fix_step": fix}
 
 
 def _store(suite: str, rows, summary: dict) -> dict[str, bool]:

@@ -16,7 +16,8 @@ from desktop.core.failover import generate_routed
 from desktop.core.generation import CodeProgress, GenerationRequest, GenerationResult
 from desktop.core.local_model import open_local_provider
 from desktop.core.provider_pool import ProviderPool
-from desktop.core.router import RouteDecision, Router, strip_command
+from desktop.core.providers.local_gate import LocalGate
+from desktop.core.router import STRONG_TIER, RouteDecision, Router, strip_command
 from desktop.core.settings import Settings
 from desktop.core.store import Store
 from desktop.core.store.reports import spent_today
@@ -34,6 +35,17 @@ def terminal_progress(done: int, total: int) -> None:
     if done >= total:
         sys.stderr.write("\n")
     sys.stderr.flush()
+
+
+def local_pool(settings: Settings, model: str = "", strong_model: str = "") -> ProviderPool:
+    """A pool whose two local models load on first use and share one gate."""
+    gate = LocalGate()
+    return ProviderPool(
+        settings,
+        lambda: open_local_provider(settings, model, progress=terminal_progress, warm=False,
+                                    status=_say, gate=gate),
+        lambda: open_local_provider(settings, strong_model, progress=terminal_progress,
+                                    warm=False, status=_say, tier="strong", gate=gate))
 
 
 def _say(text: str) -> None:
@@ -55,8 +67,7 @@ def run_generate(args: argparse.Namespace, model: str) -> int:
         setattr(settings, CLOUD_MODEL_SETTINGS[args.provider], model)
         local_model = ""
     base = args.base.read_text(encoding="utf-8") if args.base else ""
-    pool = ProviderPool(settings, lambda: open_local_provider(
-        settings, local_model, progress=terminal_progress, warm=False, status=_say))
+    pool = local_pool(settings, local_model)
     breaker = CircuitBreaker()
     router = Router(settings, breaker, pool.available())
     request = GenerationRequest(args.instruction, base,
@@ -83,14 +94,14 @@ def run_generate(args: argparse.Namespace, model: str) -> int:
 
 
 def _fast_failure(result: GenerationResult, router: Router) -> str:
-    """Why the fast tier's result should go to Claude, if it should: no code, or a page
-    that throws when loaded (checked only when Claude could take over, since the check
+    """Why the fast tier's result should go to the strong tier, if it should: no code, or a
+    page that throws when loaded (checked only when a strong tier exists, since the check
     starts a headless browser)."""
     if result.finish_reason == "cancelled" or not router.settings.auto_escalate:
         return ""
     if result.code is None:
         return "no code came back"
-    if "anthropic" not in router.available:
+    if not STRONG_TIER & router.available:
         return ""
     from desktop.ui.page_check import check_page, check_val
 

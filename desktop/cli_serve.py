@@ -9,10 +9,9 @@ import signal
 import sys
 import time
 
+from desktop.cli_generate import local_pool
 from desktop.core import paths
 from desktop.core.breaker import CircuitBreaker
-from desktop.core.local_model import open_local_provider
-from desktop.core.provider_pool import ProviderPool
 from desktop.core.router import Router
 from desktop.core.runtime.model_bridge import ModelBridge
 from desktop.core.runtime.val_server import ValServer
@@ -26,7 +25,7 @@ def run_serve(args: argparse.Namespace) -> int:
     name = re.sub(r"[^A-Za-z0-9_-]+", "-", args.val.name.split(".")[0]) or "val"
     settings = Settings.load()
     # std/openai calls are answered by the fast tier; the local model loads on first use.
-    pool = ProviderPool(settings, lambda: open_local_provider(settings, warm=False))
+    pool = local_pool(settings)
     router = Router(settings, CircuitBreaker(), pool.available())
     bridge = ModelBridge(lambda: pool.get(router.fast_tier()[0]))
     server = ValServer(paths.data_home() / "vals" / name, bridge.url)

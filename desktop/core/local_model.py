@@ -1,36 +1,85 @@
-"""Open the local model the user asked for: find or assemble the file, then load it.
+"""Open the local models the user asked for: find or assemble the file, then load it.
 
-Shared by the window (in a background job, with a progress bar) and the CLI (with a
-progress line on the terminal)."""
+There are two tiers: the fast model drafts on every keystroke, the strong model answers
+what Enter escalates when Claude cannot be used. Both share one LocalGate, so only one of
+them computes at a time. Shared by the window (in background jobs, with a progress bar) and
+the CLI (with a progress line on the terminal)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
+from typing import Literal
 
+from desktop.core import paths
 from desktop.core.catalog import load_catalog
-from desktop.core.model_files import ModelChoice, Progress, resolve_model
+from desktop.core.model_files import (
+    ModelChoice,
+    ModelFileError,
+    Progress,
+    locate_parts,
+    resolve_model,
+)
 from desktop.core.prompts import build_messages
 from desktop.core.providers.base import ChatRequest
 from desktop.core.providers.llama_local import LlamaProvider
+from desktop.core.providers.local_gate import FAST, STRONG, LocalGate
 from desktop.core.settings import Settings
 
+Tier = Literal["fast", "strong"]
 
-def choose_model(settings: Settings, override: str = "",
-                 progress: Progress | None = None) -> ModelChoice:
+
+def wanted_model(settings: Settings, tier: Tier = "fast") -> str:
+    """The model id or GGUF path a tier uses ("" for the fast tier: the catalog default;
+    "" for the strong tier: none)."""
+    if tier == "strong":
+        return settings.strong_model_path or settings.strong_model_id
+    return settings.model_path or settings.model_id
+
+
+def model_key(choice: ModelChoice) -> str:
+    """How per-model settings name a model: its catalog id, else its path."""
+    return choice.spec.id if choice.spec else str(choice.path)
+
+
+def choose_model(settings: Settings, override: str = "", progress: Progress | None = None,
+                 tier: Tier = "fast") -> ModelChoice:
     """The verified model file: an explicit override, else the settings, else the default."""
-    return resolve_model(load_catalog(), override or settings.model_path or settings.model_id,
-                         progress)
+    return resolve_model(load_catalog(), override or wanted_model(settings, tier), progress)
+
+
+def strong_model_installed(settings: Settings) -> bool:
+    """Can the strong tier run here: is one chosen, and are its file or parts on disk?
+    Cheap (no hashing): the router asks on every settings change."""
+    wanted = wanted_model(settings, "strong")
+    if not wanted:
+        return False
+    if settings.strong_model_path:
+        return Path(settings.strong_model_path).expanduser().is_file()
+    try:
+        spec = load_catalog().get(wanted)
+        if spec.source is None:
+            return False
+        if (paths.models_dir() / spec.file).is_file():
+            return True
+        locate_parts(spec)
+    except (KeyError, ModelFileError):
+        return False
+    return True
 
 
 def open_local_provider(settings: Settings, override: str = "",
                         progress: Progress | None = None,
                         status: Callable[[str], None] = lambda _text: None,
-                        warm: bool = True) -> LlamaProvider:
-    choice = choose_model(settings, override, progress)
+                        warm: bool = True, tier: Tier = "fast",
+                        gate: LocalGate | None = None) -> LlamaProvider:
+    choice = choose_model(settings, override, progress, tier)
     status(f"Loading {choice.display_name}…")
-    provider = LlamaProvider(choice.path, n_ctx=settings.context_length,
-                             n_threads=settings.effective_threads,
-                             display_name=choice.display_name)
+    key = model_key(choice)
+    provider = LlamaProvider(choice.path, n_ctx=settings.context_for(key),
+                             n_threads=settings.threads_for(key),
+                             display_name=choice.display_name, gate=gate,
+                             priority=STRONG if tier == "strong" else FAST)
     try:
         provider.load()
         if warm:

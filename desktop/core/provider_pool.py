@@ -2,8 +2,9 @@
 
 A cloud client is made the first time it is needed and kept (a Cerebras client warms a
 connection when it is made). The local model is given (the window loads it in the
-background) or loaded on first use (the CLI). Making a client and reading the keyring
-may block: call `refresh` and `get` off the GUI thread.
+background) or loaded on first use (the CLI). The local strong model is loaded the first
+time Enter escalates to it: most sessions never need its gigabyte. Making a client, loading
+a model and reading the keyring may block: call `available` and `get` off the GUI thread.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import threading
 from collections.abc import Callable
 
 from desktop.core import keys
+from desktop.core.local_model import strong_model_installed
 from desktop.core.providers.base import Provider, ProviderError
 from desktop.core.providers.registry import provider_class
 from desktop.core.router import LABELS
@@ -22,9 +24,10 @@ CLOUD = ("cerebras", "anthropic", "openai")
 
 class ProviderPool:
     def __init__(self, settings: Settings,
-                 local_loader: Callable[[], Provider] | None = None) -> None:
+                 local_loader: Callable[[], Provider] | None = None,
+                 strong_loader: Callable[[], Provider] | None = None) -> None:
         self.settings = settings
-        self._local_loader = local_loader
+        self._loaders = {"local": local_loader, "local-strong": strong_loader}
         self._providers: dict[str, Provider] = {}
         self._configs: dict[str, tuple] = {}
         self._lock = threading.RLock()
@@ -40,10 +43,13 @@ class ProviderPool:
                 s.request_timeout_s, s.cerebras_prediction, s.cerebras_reasoning_effort)
 
     def available(self) -> frozenset[str]:
-        """Providers that can be asked: local always; a cloud one with a key (an
-        OpenAI-compatible server needs a base URL and a model instead, as local servers
-        have no keys). Also drops clients whose key, URL or model changed."""
+        """Providers that can be asked: local always; the local strong model when it is
+        chosen and installed; a cloud one with a key (an OpenAI-compatible server needs a
+        base URL and a model instead, as local servers have no keys). Also drops clients
+        whose key, URL or model changed."""
         ready = {"local"}
+        if self._loaders["local-strong"] is not None and strong_model_installed(self.settings):
+            ready.add("local-strong")
         configs = {pid: self._config(pid) for pid in CLOUD}  # the keyring may be slow
         with self._lock:
             for pid, config in configs.items():
@@ -63,10 +69,13 @@ class ProviderPool:
             provider = self._providers.get(provider_id)
             if provider is not None:
                 return provider
-            if provider_id == "local" and self._local_loader is None:
+            loader = self._loaders.get(provider_id)
+            if provider_id == "local" and loader is None:
                 raise ProviderError("The local model is still loading.")
-        config = None if provider_id == "local" else self._config(provider_id)
-        made = self._local_loader() if config is None else self._make_cloud(provider_id, config)
+            if provider_id == "local-strong" and loader is None:
+                raise ProviderError("There is no local strong model here.")
+        config = None if loader is not None else self._config(provider_id)
+        made = loader() if loader is not None else self._make_cloud(provider_id, config)
         with self._lock:
             if provider_id in self._providers:  # another thread made one first
                 made.close()
@@ -83,6 +92,13 @@ class ProviderPool:
             self._providers.pop("local", None)
             if provider is not None:
                 self._providers["local"] = provider
+
+    def take(self, provider_id: str) -> Provider | None:
+        """Stop using a provider and hand it over (to be closed off the GUI thread): the
+        next `get` makes a new one, e.g. after its model or threads changed."""
+        with self._lock:
+            self._configs.pop(provider_id, None)
+            return self._providers.pop(provider_id, None)
 
     def _make_cloud(self, pid: str, config: tuple) -> Provider:
         key, url, model, *_ = config

@@ -3,16 +3,22 @@
 Tiers:
 - fast: Cerebras when it has a key and is healthy, else an OpenAI-compatible server when
   one is configured, else the local model. Every keystroke goes here.
-- strong: Claude (Sonnet). Never per keystroke; only when a request is kept (Enter) and
+- strong: Claude (Sonnet), else the local strong model (Qwen2.5-Coder 1.5B). Never per
+  keystroke; only when a request is kept (Enter) and
   1. the user asked for it: Ctrl+Enter, the toolbar toggle, or an instruction that starts
      with `/sonnet`;
   2. the instruction asks for what small fast models do badly (HARD_REQUESTS below);
   3. the fast result failed: no code came back, or the page threw uncaught errors.
-  Rules 2 and 3 follow the `auto_escalate` setting. Escalation stops, with a message, when
-  Claude has no key, is cooling down after failures, or today's spend reached the cap.
+  Rules 2 and 3 follow the `auto_escalate` setting. Claude is skipped, with the reason, when
+  it has no key, is cooling down after failures (an unreachable network opens its breaker),
+  or today's spend reached the cap; the local strong model answers then. Without one (turned
+  off, or not installed) the fast tier answers and the reason says why.
 
-A failing provider falls back along the chain: Claude → fast cloud → local; fast cloud →
-local (failover.py does the falling back).
+A working draft is kept as it is on a plain Enter: it is on screen, it works, and the
+strong tier would take seconds (Claude) to a minute (the local 1.5B) to rewrite it.
+
+A failing provider falls back along the chain: Claude → local strong → fast cloud → local;
+local strong → local; fast cloud → local (failover.py does the falling back).
 """
 
 from __future__ import annotations
@@ -26,8 +32,9 @@ from desktop.core.settings import Settings
 
 STRONG_COMMAND = "/sonnet"
 COMMANDS = frozenset({STRONG_COMMAND, "/val", "/page"})
-LABELS = {"local": "the local model", "cerebras": "Cerebras",
-          "openai": "the OpenAI-compatible server", "anthropic": "Claude"}
+LABELS = {"local": "the local model", "local-strong": "the local strong model",
+          "cerebras": "Cerebras", "openai": "the OpenAI-compatible server",
+          "anthropic": "Claude"}
 
 # What the fast tier does badly, by what the instruction asks for. Checked on Enter only.
 HARD_REQUESTS: list[tuple[str, re.Pattern[str]]] = [
@@ -41,6 +48,7 @@ HARD_REQUESTS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 Purpose = Literal["keystroke", "commit"]
+STRONG_TIER = frozenset({"anthropic", "local-strong"})
 
 
 @dataclass(frozen=True)
@@ -125,9 +133,15 @@ class Router:
             if not blocked:
                 return RouteDecision("anthropic", f"Claude: {why}",
                                      self._fallbacks("anthropic", fast), True, text)
+            if "local-strong" in self.available and not self.breaker.is_open("local-strong"):
+                reason = f"local strong model: {why} (Claude: {blocked})"
+                return RouteDecision("local-strong", reason,
+                                     self._fallbacks("local-strong", fast), True, text)
             fast_reason = f"{fast_reason} — {why}, but {blocked}"
         elif purpose == "keystroke" and (want_strong or commanded):
-            fast_reason += "; Claude answers on Enter"
+            strong = ("Claude" if not self._strong_blocked(spent_today_usd) or
+                      "local-strong" not in self.available else "the local strong model")
+            fast_reason += f"; {strong} answers on Enter"
         return RouteDecision(fast, fast_reason, self._fallbacks(fast, fast), False, text)
 
     def forced(self, provider_id: str, instruction: str) -> RouteDecision:
@@ -149,5 +163,6 @@ class Router:
         return ""
 
     def _fallbacks(self, first: str, fast: str) -> tuple[str, ...]:
-        chain = [fast, "local"] if first == "anthropic" else ["local"]
+        strong = ["local-strong"] if "local-strong" in self.available else []
+        chain = [*strong, fast, "local"] if first == "anthropic" else ["local"]
         return tuple(dict.fromkeys(p for p in chain if p != first))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from dataclasses import asdict, dataclass, fields
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path
 
 from desktop.core import paths
@@ -29,8 +29,17 @@ def default_threads() -> int:
 class Settings:
     model_id: str = ""  # empty: the catalog's default
     model_path: str = ""  # a user's own GGUF file; wins over model_id when set
+    # The local strong tier: what Enter escalates to when Claude cannot be used (no key, no
+    # network, the cap). "" turns it off; strong_model_path (a GGUF) wins when set.
+    strong_model_id: str = "qwen2.5-coder-1.5b"
+    strong_model_path: str = ""
     threads: int = 0  # 0: cores - 1
     context_length: int = 8192
+    # Per model (catalog id or GGUF path): {"threads": n, "context_length": n}; a model
+    # without an entry uses threads and context_length above.
+    model_options: dict = field(default_factory=dict)
+    # Model manager's quick benchmark, per model: {"tokens_per_s": x, "prompt_per_s": y}.
+    model_speed: dict = field(default_factory=dict)
     max_tokens: int = 2048
     temperature: float = 0.2
     debounce_ms: int = 200
@@ -73,11 +82,19 @@ class Settings:
             self.fast_provider = "auto"
 
     def edit_format_for(self, provider_id: str) -> str:
-        return self.edit_format if provider_id == "local" else self.cloud_edit_format
+        return self.edit_format if provider_id.startswith("local") else self.cloud_edit_format
 
     @property
     def effective_threads(self) -> int:
         return self.threads if self.threads > 0 else default_threads()
+
+    def threads_for(self, model_key: str) -> int:
+        threads = int(self.model_options.get(model_key, {}).get("threads", 0))
+        return threads if threads > 0 else self.effective_threads
+
+    def context_for(self, model_key: str) -> int:
+        n_ctx = int(self.model_options.get(model_key, {}).get("context_length", 0))
+        return n_ctx if n_ctx > 0 else self.context_length
 
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:
@@ -94,13 +111,14 @@ class Settings:
                         path, exc, aside.name)
             path.replace(aside)
             return cls()
-        known = {f.name for f in fields(cls)}
+        defaults = {f.name: f.default if f.default is not MISSING else f.default_factory()
+                    for f in fields(cls)}
         values = {}
         for key, value in raw.items():
-            if key not in known:
+            if key not in defaults:
                 continue
             try:
-                values[key] = type(getattr(cls, key))(value)
+                values[key] = type(defaults[key])(value)
             except (TypeError, ValueError):
                 log.warning("Ignoring setting %s=%r: not a valid value", key, value)
         return cls(**values)

@@ -7,8 +7,10 @@ model comes from the cache without a model call. Enter keeps the result as the n
 code; Esc drops it and shows the base again.
 
 Which model answers is the router's call (core/router.py): keystrokes go to the fast tier;
-Enter may escalate to Claude (Ctrl+Enter, the toolbar toggle, /sonnet, a hard request, or a
-fast result that failed), and then Claude's page is the one kept.
+Enter may escalate to the strong tier, Claude or else the local strong model (Ctrl+Enter,
+the toolbar toggle, /sonnet, a hard request, or a fast result that failed), and then the
+strong tier's page is the one kept. The two local models share one gate (one computes at a
+time), so the strong one starting cancels a fast draft still running.
 """
 
 from __future__ import annotations
@@ -29,10 +31,12 @@ from desktop.core.generation import (
     GenerationResult,
     ResultCache,
 )
+from desktop.core.local_model import open_local_provider
 from desktop.core.prompts import build_messages
 from desktop.core.provider_pool import ProviderPool
 from desktop.core.providers.base import ChatRequest, Provider
-from desktop.core.router import LABELS, Purpose, RouteDecision, Router
+from desktop.core.providers.local_gate import LocalGate
+from desktop.core.router import LABELS, STRONG_TIER, Purpose, RouteDecision, Router
 from desktop.core.settings import Settings
 from desktop.core.vals import kind_for
 from desktop.ui.workers import BackgroundJob
@@ -68,9 +72,11 @@ class GenerationController(QObject):
         self.settings = settings
         self.local: Provider | None = None  # the local model, once loaded
         self.breaker = CircuitBreaker()
-        self.pool = ProviderPool(settings)
+        self.gate = LocalGate()  # shared by the fast and the strong local model
+        self.pool = ProviderPool(settings, strong_loader=lambda: open_local_provider(
+            settings, tier="strong", gate=self.gate, warm=False))
         self.router = Router(settings, self.breaker)
-        self.want_strong = False  # the toolbar toggle: Enter asks Claude
+        self.want_strong = False  # the toolbar toggle: Enter asks the strong tier
         self.spent_today_usd = 0.0
         self.base_code = ""
         self.cache = ResultCache()
@@ -122,6 +128,9 @@ class GenerationController(QObject):
     def _cache_key(self, decision: RouteDecision) -> str:
         if decision.provider_id == "local":
             return f"local:{self.local.model_name if self.local else ''}"
+        if decision.provider_id == "local-strong":
+            s = self.settings
+            return f"local-strong:{s.strong_model_path or s.strong_model_id}"
         model = getattr(self.settings, f"{decision.provider_id}_model", "")
         return f"{decision.provider_id}:{model}"
 
@@ -148,16 +157,18 @@ class GenerationController(QObject):
     def page_error(self, message: str) -> None:
         """The preview reported an uncaught error; if it came from the page that Enter
         would keep, Enter asks the strong tier instead (when the router allows)."""
-        if self._draft is not None and self._draft.provider != "anthropic":
+        if self._draft is not None and self._draft.provider not in STRONG_TIER:
             self._fast_failure = f"the page threw: {message[:100]}"
 
     def commit(self, strong: bool = False) -> None:
         """Keep the result for the current instruction as the base code (Enter); with
-        `strong` (Ctrl+Enter), or when the router escalates, Claude makes it first."""
+        `strong` (Ctrl+Enter), or when the router escalates, the strong tier makes it
+        first."""
         if not self._instruction.strip():
             return
         decision = self._route("commit", strong)
-        if decision.escalated and (self._draft is None or self._draft.provider != "anthropic"):
+        if decision.escalated and (self._draft is None or
+                                   self._draft.provider not in STRONG_TIER):
             self._escalate(decision)
             return
         if decision.reason != self._route("keystroke").reason:
@@ -210,7 +221,7 @@ class GenerationController(QObject):
         self._draft = None
         self._cancel_running()
         self._pending_commit = True
-        self.state_changed.emit("Asking Claude, then keeping it…")
+        self.state_changed.emit(f"Asking {LABELS[decision.provider_id]}, then keeping it…")
         self._launch(self._instruction.strip(), decision)
 
     def _drop_pending(self) -> None:
@@ -355,7 +366,7 @@ class GenerationController(QObject):
         if result.finish_reason == "cancelled":
             self._pending_commit = False
             return
-        if current and result.code is None and result.provider != "anthropic":
+        if current and result.code is None and result.provider not in STRONG_TIER:
             self._fast_failure = "no code came back"
             if self._pending_commit:
                 decision = self._route("commit")

@@ -50,8 +50,8 @@ from desktop.ui.workers import BackgroundJob
 
 log = logging.getLogger(__name__)
 HAND_EDIT_DELAY_MS = 150
-STRONG_TIP = ("When on, Enter asks Claude (the strong tier) for the version you keep; typing "
-              "still previews with the fast tier. Ctrl+Enter does this once.")
+STRONG_TIP = ("When on, Enter asks the strong tier ({strong}) for the version you keep; "
+              "typing still previews with the fast tier. Ctrl+Enter does this once.")
 THUMBNAIL_DELAY_MS = 500  # let the committed page paint before taking its picture
 ERROR_STYLE = ("background:#fdecea;color:#8a1f11;padding:8px;border:1px solid #f5c2bd;"
                "border-radius:4px")
@@ -168,8 +168,7 @@ class MainWindow(QMainWindow):
         toolbar = QToolBar("Model")
         toolbar.setMovable(False)
         self.addToolBar(toolbar)
-        self.strong_toggle = QAction("Claude on Enter", self, checkable=True)
-        self.strong_toggle.setToolTip(STRONG_TIP)
+        self.strong_toggle = QAction("Strong model on Enter", self, checkable=True)
         self.strong_toggle.toggled.connect(self._strong_toggled)
         toolbar.addAction(self.strong_toggle)
         settings_action = QAction("Providers…", self)
@@ -233,13 +232,24 @@ class MainWindow(QMainWindow):
     def _providers_found(self, available: frozenset[str]) -> None:
         self.controller.set_available(available)
         self._show_model_label()
-        has_claude = "anthropic" in available
-        self.strong_toggle.setEnabled(has_claude)
-        if not has_claude:
+        strong = self._strong_name()
+        self.strong_toggle.setEnabled(bool(strong))
+        if not strong:
             self.strong_toggle.setChecked(False)
-        self.strong_toggle.setToolTip(STRONG_TIP if has_claude else
-                                      "Set an Anthropic key in Model → Providers and Keys… "
-                                      "to use Claude.")
+        self.strong_toggle.setToolTip(
+            STRONG_TIP.format(strong=strong) if strong else
+            "Set an Anthropic key in Model → Providers and Keys…, or install a local strong "
+            "model (Model → Manage Models…).")
+
+    def _strong_name(self) -> str:
+        """What answers when Enter escalates now ("" when nothing stronger is set up)."""
+        available = self.controller.router.available
+        if "anthropic" in available:
+            return f"Claude {self.settings.anthropic_model}"
+        if "local-strong" in available:
+            name = self.settings.strong_model_path or self.settings.strong_model_id
+            return f"{Path(name).name if self.settings.strong_model_path else name}, local"
+        return ""
 
     def _show_model_label(self) -> None:
         fast, _why = self.controller.router.fast_tier()
@@ -249,8 +259,8 @@ class MainWindow(QMainWindow):
         else:
             model = getattr(self.settings, f"{fast}_model")
             text = f"Fast: {LABELS[fast]} {model}"
-        if "anthropic" in self.controller.router.available:
-            text += f" · Strong: {self.settings.anthropic_model}"
+        if strong := self._strong_name():
+            text += f" · Strong: {strong}"
         self.model_label.setText(text)
 
     def show_settings(self) -> None:
@@ -265,7 +275,7 @@ class MainWindow(QMainWindow):
 
     def _strong_toggled(self, on: bool) -> None:
         self.controller.want_strong = on
-        self.status.show_route("Claude answers on Enter" if on else "")
+        self.status.show_route(f"{self._strong_name()} answers on Enter" if on else "")
 
     def load_model(self) -> None:
         """Find, assemble and load the local model off the GUI thread, with progress."""
@@ -280,7 +290,7 @@ class MainWindow(QMainWindow):
                 old.close()
             return open_local_provider(
                 settings, override, progress=lambda done, total: emit((done, total)),
-                status=lambda text: emit(text))
+                status=lambda text: emit(text), gate=self.controller.gate)
 
         job = self._run(work, self._provider_ready, self._model_failed)
         job.progressed.connect(self._model_progress)

@@ -12,6 +12,7 @@ import pytest
 
 from desktop.cli_eval import judge_result
 from desktop.core.evals import EvalCase, load_suite
+from desktop.core.fixing import FIX_PREFIX
 from desktop.core.generation import GenerationResult
 from tests.conftest import REPO
 
@@ -27,7 +28,7 @@ CASE = next(c for c in load_suite("basic") if c.id == "counter")
 
 
 def verdict(code: str | None, case: EvalCase = CASE):
-    return judge_result(case, GenerationResult(code, "", "scripted", "m", "stop"))
+    return judge_result(case, GenerationResult(code, "", "scripted", "m", "stop"))[0]
 
 
 def test_a_working_counter_passes():
@@ -73,3 +74,26 @@ def test_keystroke_eval_runs_the_suite_through_the_pipeline(keystroke_home, chat
     assert len(report["summary"]["prompt_version"]) == 10
     second = run("--compare")
     assert "1/2 working" in second.stdout and "last run: 1/2 working" in second.stdout
+
+
+def test_eval_with_the_fix_step_sends_the_errors_back_and_judges_the_fix(keystroke_home,
+                                                                         chat_server):
+    broken = COUNTER.replace("let n = 0;", "let n = 0; undefinedThing.call();")
+    asked = []
+
+    def reply(instruction: str) -> str:
+        asked.append(instruction)
+        return f"```html\n{COUNTER if instruction.startswith(FIX_PREFIX) else broken}\n```"
+
+    chat_server.reply = reply
+    env = {**os.environ, "KEYSTROKE_HOME": str(keystroke_home), "PYTHONPATH": str(REPO),
+           "OPENAI_BASE_URL": chat_server.url + "/v1", "OPENAI_API_KEY": chat_server.api_key,
+           "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-m", "desktop", "eval", "--provider", "openai",
+                           "--model", "gpt-oss-120b", "--limit", "1", "--fix", "--json"], cwd=REPO,
+                          env=env, capture_output=True, text=True, timeout=300)
+    report = json.loads(done.stdout)
+    case = report["cases"][0]
+    assert case["passed"] and case["reason"] == "(after a fix)"
+    assert len(asked) == 2 and "undefinedThing is not defined" in asked[1]
+    assert report["summary"]["fix_step"] is True

@@ -6,6 +6,9 @@ one that has been superseded by a newer request before it starts is dropped, not
 Cancelling is checked between tokens and between prompt-eval batches: we evaluate the new
 part of the prompt ourselves in small batches, then hand the rest to llama-cpp-python, which
 finds the whole prompt already in its KV cache.
+
+Every job on the model thread first takes a turn from a LocalGate (local_gate.py): with a
+fast and a strong local model, only one computes at a time, and the strong one preempts.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from desktop.core import memory
 from desktop.core.providers.base import (
     ChatRequest,
     Done,
@@ -29,6 +33,7 @@ from desktop.core.providers.base import (
     TextDelta,
     Usage,
 )
+from desktop.core.providers.local_gate import FAST, STRONG, LocalGate
 
 log = logging.getLogger(__name__)
 
@@ -45,16 +50,21 @@ class _Job:
     run: Callable[[], None] | None = None  # set for jobs that are not generations
     request: ChatRequest | None = None
     out: queue.Queue[Event] = field(default_factory=queue.Queue)
+    cancel: threading.Event = field(default_factory=threading.Event)
+    done: threading.Event = field(default_factory=threading.Event)  # a `run` job finished
 
 
 class LlamaProvider(Provider):
-    id = "local"
+    """`priority` FAST serves the fast tier (id "local"), STRONG the local strong tier (id
+    "local-strong")."""
+
     fim = True
 
     drop_superseded = True  # the latency benchmark's baseline turns this off
 
     def __init__(self, model_path: Path, *, n_ctx: int = 8192, n_threads: int = 1,
-                 display_name: str = "") -> None:
+                 display_name: str = "", gate: LocalGate | None = None,
+                 priority: int = FAST) -> None:
         self.model_path = Path(model_path)
         self.model_name = display_name or self.model_path.name
         self.n_ctx = max(n_ctx, 512)
@@ -65,6 +75,10 @@ class LlamaProvider(Provider):
         self._latest = 0
         self._jobs: queue.Queue[_Job | None] = queue.Queue()
         self._working = False
+        self._gate = gate or LocalGate()
+        self._priority = priority
+        self.id = "local-strong" if priority == STRONG else "local"
+        self._gate.register(self)
         self._thread = threading.Thread(target=self._serve, name="llama-model", daemon=True)
         self._thread.start()
 
@@ -87,7 +101,7 @@ class LlamaProvider(Provider):
     def prefill(self, request: ChatRequest) -> None:
         """Evaluate a prompt without generating, so the next request that starts the same
         way (the first keystroke, the next instruction) gets its prefix from the KV cache."""
-        self._run_on_model_thread(lambda: self._prefill_quietly(request))
+        self._run_on_model_thread(lambda: self._prefill_quietly(request), request.cancel)
 
     def stream(self, request: ChatRequest) -> Generator[Event, None, None]:
         if not self._thread.is_alive():
@@ -110,6 +124,18 @@ class LlamaProvider(Provider):
                 request.cancel.set()
 
     @property
+    def loaded(self) -> bool:
+        return self._llm is not None
+
+    def unload(self) -> None:
+        """Free the model's memory; the next request loads it again. Only the gate calls
+        this, while another model holds the turn, so this model's thread is not using it."""
+        llm, self._llm, self._format = self._llm, None, None
+        if llm is not None:
+            llm.close()
+            log.info("unloaded %s to make room", self.model_name)
+
+    @property
     def idle(self) -> bool:
         """Nothing running or waiting on the model thread."""
         return not self._working and self._jobs.empty()
@@ -118,21 +144,16 @@ class LlamaProvider(Provider):
         if self._thread.is_alive():
             self._jobs.put(None)
             self._thread.join(timeout=10)
+        self._gate.unregister(self)
         self._llm = None
 
     # -- the model thread ----------------------------------------------------------------
 
-    def _run_on_model_thread(self, run: Callable[[], None]) -> None:
-        done = threading.Event()
-
-        def run_then_signal() -> None:
-            try:
-                run()
-            finally:
-                done.set()
-
-        self._jobs.put(_Job(next(self._ids), run=run_then_signal))
-        done.wait()
+    def _run_on_model_thread(self, run: Callable[[], None],
+                             cancel: threading.Event | None = None) -> None:
+        job = _Job(next(self._ids), run=run, cancel=cancel or threading.Event())
+        self._jobs.put(job)
+        job.done.wait()
 
     def _serve(self) -> None:
         while (job := self._jobs.get()) is not None:
@@ -143,6 +164,19 @@ class LlamaProvider(Provider):
                 self._working = False
 
     def _handle(self, job: _Job) -> None:
+        cancel = job.request.cancel if job.request is not None else job.cancel
+        with self._gate.turn(self, self._priority, cancel,
+                             give_up=lambda: self._superseded(job)) as granted:
+            if granted:
+                self._handle_in_turn(job)
+            elif job.request is not None:
+                job.out.put(Done("cancelled"))
+        job.done.set()
+
+    def _superseded(self, job: _Job) -> bool:
+        return job.request is not None and self.drop_superseded and job.id < self._latest
+
+    def _handle_in_turn(self, job: _Job) -> None:
         if job.run is not None:
             try:
                 job.run()
@@ -150,8 +184,7 @@ class LlamaProvider(Provider):
                 log.exception("model-thread job failed")
             return
         assert job.request is not None
-        superseded = self.drop_superseded and job.id < self._latest
-        if superseded or job.request.cancel.is_set():
+        if self._superseded(job) or job.request.cancel.is_set():
             job.out.put(Done("cancelled"))  # dropped before it started
             return
         try:
@@ -174,6 +207,8 @@ class LlamaProvider(Provider):
             raise ProviderError(
                 f"llama-cpp-python is not installed ({exc}). Fix: pip install llama-cpp-python"
             ) from exc
+        size = self.model_path.stat().st_size if self.model_path.exists() else 0
+        self._gate.make_room(self, memory.model_need_bytes(size, self.n_ctx))
         try:
             llm = Llama(model_path=str(self.model_path), n_ctx=self.n_ctx,
                         n_threads=self.n_threads, n_threads_batch=self.n_threads,
