@@ -57,6 +57,11 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--fix", action=argparse.BooleanOptionalAction, default=None,
                     help="when a page throws, ask the model to fix it once, as the window's "
                          "auto-fix does (default: the auto_fix setting)")
+    ev.add_argument("--second-opinion", action=argparse.BooleanOptionalAction, default=True,
+                    help="let Claude judge the requests whose check is a question (when it "
+                         "has a key; default on)")
+    ev.add_argument("--keep", type=Path, metavar="DIR",
+                    help="also write each generated page to DIR/<case>.html")
     ev.add_argument("--threads", type=int, default=0,
                     help="threads for the local models (default: every core)")
     ev.add_argument("--json", action="store_true")

@@ -53,7 +53,8 @@ _STATIC = [
 class EvalCase:
     id: str
     request: str
-    check: str  # JavaScript returning true, or a string saying what was wrong
+    check: str = ""  # JavaScript returning true, or a string saying what was wrong
+    judge: str = ""  # a question for the second opinion, when no check can be written
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,8 @@ def load_suite(name: str = "basic") -> list[EvalCase]:
         known = ", ".join(p.stem for p in path.parent.glob("*.toml"))
         raise FileNotFoundError(f"No eval suite '{name}'. Known suites: {known}.")
     raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    return [EvalCase(c["id"], c["request"], c["check"]) for c in raw["case"]]
+    return [EvalCase(c["id"], c["request"], c.get("check", ""), c.get("judge", ""))
+            for c in raw["case"]]
 
 
 def static_problems(code: str) -> list[str]:
@@ -82,7 +84,10 @@ def static_problems(code: str) -> list[str]:
 
 
 def check_script(case: EvalCase) -> str:
-    """The case's check, wrapped with the helpers, as one expression for runJavaScript."""
+    """The case's check, wrapped with the helpers, as one expression for runJavaScript
+    ("" for a case judged by a second opinion)."""
+    if not case.check:
+        return ""
     return ("(() => { try { " + CHECK_PRELUDE + "\nconst verdict = (() => { " + case.check +
             " })(); return verdict === true ? true : String(verdict); } catch (e) { "
             "return 'the check threw: ' + e.message; } })()")
@@ -96,8 +101,13 @@ def prompt_version() -> str:
     return digest.hexdigest()[:10]
 
 
+NOT_JUDGED = "needs a second opinion: set an Anthropic key (Settings → Providers)"
+
+
 def judge(case: EvalCase, code: str | None, loaded: bool, uncaught: list[str],
-          check_result: object) -> Verdict:
+          check_result: object, opinion: tuple[bool | None, str] | None = None) -> Verdict:
+    """The verdict from the general checks, then the case's check or, for a case with a
+    `judge` question, the second opinion (None: nobody could be asked)."""
     if code is None:
         return Verdict(case.id, False, False, "no code in the reply")
     problems = static_problems(code)
@@ -107,6 +117,10 @@ def judge(case: EvalCase, code: str | None, loaded: bool, uncaught: list[str],
         problems.append(f"threw: {uncaught[0][:120]}")
     if problems:
         return Verdict(case.id, False, False, "; ".join(problems))
+    if not case.check:
+        if opinion is None or opinion[0] is None:
+            return Verdict(case.id, True, False, opinion[1] if opinion else NOT_JUDGED)
+        return Verdict(case.id, True, opinion[0], "" if opinion[0] else f"judge: {opinion[1]}")
     if check_result is True:
         return Verdict(case.id, True, True, "")
     return Verdict(case.id, True, False, str(check_result or "the check gave no answer"))

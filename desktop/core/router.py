@@ -17,7 +17,7 @@ Tiers:
 A working draft is kept as it is on a plain Enter: it is on screen, it works, and the
 strong tier would take seconds (Claude) to a minute (the local 1.5B) to rewrite it.
 
-A failing provider falls back along the chain: Claude → local strong → fast cloud → local;
+A failing provider falls back along the chain: Claude → fast cloud → local strong → local;
 local strong → local; fast cloud → local (failover.py does the falling back).
 """
 
@@ -163,6 +163,11 @@ class Router:
         return ""
 
     def _fallbacks(self, first: str, fast: str) -> tuple[str, ...]:
+        """After Claude, a cloud fast tier first (a 529 at Anthropic says nothing about
+        Cerebras, which answers in seconds), then the local strong model, then local."""
+        if first not in ("anthropic", "local-strong"):
+            return tuple(p for p in ("local",) if p != first)
         strong = ["local-strong"] if "local-strong" in self.available else []
-        chain = [*strong, fast, "local"] if first == "anthropic" else ["local"]
+        cloud_fast = [fast] if fast != "local" and first == "anthropic" else []
+        chain = [*cloud_fast, *strong, "local"]
         return tuple(dict.fromkeys(p for p in chain if p != first))

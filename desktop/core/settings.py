@@ -40,6 +40,7 @@ class Settings:
     model_options: dict = field(default_factory=dict)
     # Model manager's quick benchmark, per model: {"tokens_per_s": x, "prompt_per_s": y}.
     model_speed: dict = field(default_factory=dict)
+    added_models: list = field(default_factory=list)  # GGUF paths added in the model manager
     max_tokens: int = 2048
     temperature: float = 0.2
     debounce_ms: int = 200

@@ -67,14 +67,17 @@ class GenerationController(QObject):
     # ones too: they cost tokens, so they are recorded.
     reply_received = Signal(str, object)
 
-    def __init__(self, settings: Settings, parent: QObject | None = None) -> None:
+    def __init__(self, settings: Settings, parent: QObject | None = None,
+                 strong: Provider | None = None) -> None:
+        """`strong`: the local strong model to use (tests); by default the one in the
+        settings, loaded the first time Enter escalates to it."""
         super().__init__(parent)
         self.settings = settings
         self.local: Provider | None = None  # the local model, once loaded
         self.breaker = CircuitBreaker()
         self.gate = LocalGate()  # shared by the fast and the strong local model
-        self.pool = ProviderPool(settings, strong_loader=lambda: open_local_provider(
-            settings, tier="strong", gate=self.gate, warm=False))
+        self.pool = ProviderPool(settings, strong_loader=(lambda: strong) if strong else (
+            lambda: open_local_provider(settings, tier="strong", gate=self.gate, warm=False)))
         self.router = Router(settings, self.breaker)
         self.want_strong = False  # the toolbar toggle: Enter asks the strong tier
         self.spent_today_usd = 0.0

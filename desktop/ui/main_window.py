@@ -36,6 +36,7 @@ from desktop.ui.export_actions import ExportActions
 from desktop.ui.folder_link import FolderLink
 from desktop.ui.generation_controller import GenerationController
 from desktop.ui.history_panel import HistoryPanel, thumbnail_png, when
+from desktop.ui.model_manager import ModelManager
 from desktop.ui.outbox_dialog import OutboxDialog
 from desktop.ui.preview_host import PreviewHost
 from desktop.ui.project_session import ProjectSession
@@ -67,15 +68,17 @@ div{text-align:center}h1{font-weight:600;color:#334}</style></head><body><div>
 class MainWindow(QMainWindow):
     def __init__(self, settings: Settings, model_override: str = "",
                  provider: Provider | None = None, autoload: bool = True,
-                 store_path: Path | None = None) -> None:
+                 store_path: Path | None = None, strong_provider: Provider | None = None
+                 ) -> None:
         """With `provider` given (tests) or `autoload` off (a snapshot of a file), no local
-        model is loaded. `store_path` overrides the database (snapshots use a scratch one)."""
+        model is loaded; `strong_provider` stands in for the local strong model (tests).
+        `store_path` overrides the database (snapshots use a scratch one)."""
         super().__init__()
         self.settings = settings
         self.model_override = model_override
         self.setWindowTitle("Keystroke")
         self.resize(1400, 820)
-        self.controller = GenerationController(settings, self)
+        self.controller = GenerationController(settings, self, strong_provider)
         self.store = StoreService(store_path, self)
         self.session = ProjectSession(self.store, self)
         self.exports = ExportActions(self, settings, self.store,
@@ -163,6 +166,7 @@ class MainWindow(QMainWindow):
         self._action(view_menu, "&Outbox…", self.show_outbox)
         model_menu = self.menuBar().addMenu("&Model")
         self._action(model_menu, "&Providers and Keys…", self.show_settings, "Ctrl+,")
+        self._action(model_menu, "Manage &Models…", self.show_models)
         self._action(model_menu, "Use &GGUF File…", self.choose_gguf)
         self._action(model_menu, "Use the &Default Model", self.use_default_model)
         toolbar = QToolBar("Model")
@@ -267,6 +271,23 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self.settings, self)
         dialog.saved.connect(self._settings_saved)
         dialog.open()
+
+    def show_models(self) -> ModelManager:
+        dialog = ModelManager(self.settings, self.controller.gate, self)
+        dialog.tier_changed.connect(self._model_tier_changed)
+        dialog.open()
+        return dialog
+
+    def _model_tier_changed(self, tier: str) -> None:
+        """The model manager gave a tier another model (or other threads or context)."""
+        if tier == "fast":
+            self.model_override = ""
+            self.load_model()
+            return
+        old = self.controller.pool.take("local-strong")  # loads again on the next escalation
+        if old is not None:
+            self._run(lambda _emit: old.close(), lambda _r: None, self.show_notice)
+        self.refresh_providers()
 
     def _settings_saved(self) -> None:
         self.controller.breaker.reset()  # new keys or URLs deserve a fresh chance

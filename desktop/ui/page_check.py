@@ -31,13 +31,14 @@ class PageReport:
     server_errors: list[str] = field(default_factory=list)  # a val's, with their stacks
     load_ms: float = 0.0
     probe: object = None  # what the `probe` script returned (evals' functional checks)
+    screenshot: bytes | None = field(default=None, repr=False)  # PNG, when asked for
 
     @property
     def threw(self) -> bool:
         return not self.loaded or bool(self.uncaught_errors or self.server_errors)
 
     def as_dict(self) -> dict:
-        return {**asdict(self), "threw": self.threw}
+        return {**asdict(self), "screenshot": None, "threw": self.threw}
 
     def summary(self) -> str:
         lines = [f"{self.target}: " + ("loaded" if self.loaded else "did not load"),
@@ -92,8 +93,12 @@ def check_val(path: Path, settle_ms: int = 600) -> PageReport:
     return report
 
 
-def check_page(target: str, settle_ms: int = 600, probe: str = "") -> PageReport:
+def check_page(target: str, settle_ms: int = 600, probe: str = "",
+               capture: bool = False) -> PageReport:
+    """`probe`: a script whose result is kept (after the page settled); `capture`: keep a
+    PNG of the settled page (before the probe clicks anything)."""
     make_application(headless=True)
+    from desktop.ui.history_panel import screenshot_png
     from desktop.ui.preview import PreviewView
 
     view = PreviewView()
@@ -120,6 +125,8 @@ def check_page(target: str, settle_ms: int = 600, probe: str = "") -> PageReport
         report.title = _evaluate(view, "document.title") or ""
         report.text_length = int(_evaluate(
             view, "document.body ? document.body.innerText.trim().length : 0") or 0)
+        if capture:
+            report.screenshot = screenshot_png(view, view.size())
         if probe:
             report.probe = _evaluate(view, probe)
             _wait(lambda: False, 200)  # errors the probe's clicks caused arrive

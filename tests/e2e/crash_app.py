@@ -37,7 +37,7 @@ def spin(seconds: float) -> None:
 
 
 provider = ScriptedProvider(delay_s=0.01)
-window = MainWindow(Settings(debounce_ms=100), provider=provider)
+window = MainWindow(Settings(debounce_ms=100, strong_model_id=""), provider=provider)
 window.show()
 spin_until(lambda: not window.prompt.isReadOnly())
 

@@ -22,7 +22,7 @@ def close_and_delete(win) -> None:
 
 @pytest.fixture
 def window(qtbot, provider):
-    win = MainWindow(Settings(debounce_ms=200), provider=provider)
+    win = MainWindow(Settings(debounce_ms=200, strong_model_id=""), provider=provider)
     win.show()
     qtbot.waitExposed(win)
     qtbot.waitUntil(lambda: not win.prompt.isReadOnly(), timeout=5000)

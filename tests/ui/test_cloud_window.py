@@ -29,7 +29,7 @@ def local() -> ScriptedProvider:
 
 @pytest.fixture
 def cloud_window(qtbot, cloud_env, local):
-    win = MainWindow(Settings(debounce_ms=150), provider=local)
+    win = MainWindow(Settings(debounce_ms=150, strong_model_id=""), provider=local)
     win.show()
     qtbot.waitExposed(win)
     qtbot.waitUntil(lambda: not win.prompt.isReadOnly(), timeout=5000)
@@ -46,7 +46,7 @@ def test_keystrokes_stream_from_cerebras_and_the_route_is_shown(qtbot, cloud_win
                                                                 local):
     claude = cloud_env[1]
     assert cloud_window.model_label.text() == ("Fast: Cerebras gpt-oss-120b · Strong: "
-                                               "claude-sonnet-5-5")
+                                               "Claude claude-sonnet-5-5")
     cloud_window.prompt.setPlainText("a habit tracker")
     settle(qtbot, cloud_window)
     PreviewReader(qtbot, cloud_window.preview).wait_for_text("a habit tracker")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -73,7 +74,15 @@ def test_keystroke_eval_runs_the_suite_through_the_pipeline(keystroke_home, chat
     assert report["summary"]["passed"] == 1 and first.returncode == 1
     assert len(report["summary"]["prompt_version"]) == 10
     second = run("--compare")
-    assert "1/2 working" in second.stdout and "last run: 1/2 working" in second.stdout
+    assert "1/2 working" in second.stdout
+    assert re.search(r"last run \(.*, prompts \w{10}\): 1/2 working, 1 clean", second.stdout)
+    from desktop.core.store import Store
+
+    store = Store()
+    runs = store.db.execute("SELECT suite, provider, model, passed, cases FROM eval_runs"
+                            ).fetchall()
+    store.close()
+    assert [tuple(r) for r in runs] == [("basic", "openai", "gpt-oss-120b", 1, 2)] * 2
 
 
 def test_eval_with_the_fix_step_sends_the_errors_back_and_judges_the_fix(keystroke_home,
@@ -97,3 +106,36 @@ def test_eval_with_the_fix_step_sends_the_errors_back_and_judges_the_fix(keystro
     assert case["passed"] and case["reason"] == "(after a fix)"
     assert len(asked) == 2 and "undefinedThing is not defined" in asked[1]
     assert report["summary"]["fix_step"] is True
+
+
+def test_the_second_opinion_judges_look_only_cases_from_a_screenshot(keystroke_home,
+                                                                       chat_server,
+                                                                       anthropic_server):
+    from tests.fakes.cloud_env import ANTHROPIC_KEY
+
+    chat_server.reply = lambda _instruction: f"```html\n{COUNTER}\n```"
+    anthropic_server.reply = lambda text: ("PASS: three columns with cards"
+                                           if "kanban" in text else "FAIL: no round avatar")
+    env = {**os.environ, "KEYSTROKE_HOME": str(keystroke_home), "PYTHONPATH": str(REPO),
+           "OPENAI_BASE_URL": chat_server.url + "/v1", "OPENAI_API_KEY": chat_server.api_key,
+           "ANTHROPIC_BASE_URL": anthropic_server.url, "ANTHROPIC_API_KEY": ANTHROPIC_KEY,
+           "QT_QPA_PLATFORM": "offscreen"}
+    command = [sys.executable, "-m", "desktop", "eval", "--provider", "openai", "--model",
+               "gpt-oss-120b", "--suite", "looks", "--limit", "2", "--json"]
+    report = json.loads(subprocess.run(command, cwd=REPO, env=env, capture_output=True,
+                                       text=True, timeout=300).stdout)
+    verdicts = {c["case_id"]: (c["passed"], c["reason"]) for c in report["cases"]}
+    assert verdicts == {"kanban": (True, ""), "profile-card": (False, "judge: no round avatar")}
+    asked = anthropic_server.posts("/v1/messages")
+    assert len(asked) == 2
+    content = asked[0].body["messages"][-1]["content"]
+    assert any(block["type"] == "image" and block["source"]["media_type"] == "image/png"
+               for block in content), "the judge sees a screenshot of the page"
+    assert "Question: Does the page show three side-by-side columns" in json.dumps(content)
+
+    without_key = {k: v for k, v in env.items() if not k.startswith("ANTHROPIC")}
+    report = json.loads(subprocess.run(command, cwd=REPO, env=without_key, capture_output=True,
+                                       text=True, timeout=300).stdout)
+    assert {c["reason"] for c in report["cases"]} == {
+        "needs a second opinion: set an Anthropic key (Settings → Providers)"}
+    assert report["summary"]["passed"] == 0

@@ -30,7 +30,7 @@ def make_window(qtbot):
     made = []
 
     def make(provider):
-        win = MainWindow(Settings(debounce_ms=100), provider=provider)
+        win = MainWindow(Settings(debounce_ms=100, strong_model_id=""), provider=provider)
         win.show()
         qtbot.waitExposed(win)
         qtbot.waitUntil(lambda: not win.prompt.isReadOnly(), timeout=5000)

@@ -165,7 +165,7 @@ def test_a_locked_database_is_reported_and_the_window_still_works(qtbot, keystro
     Store().close()  # the database exists…
     holder = sqlite3.connect(keystroke_home / "keystroke.db", isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")  # …and another program holds it
-    win = MainWindow(Settings(debounce_ms=100), provider=provider)
+    win = MainWindow(Settings(debounce_ms=100, strong_model_id=""), provider=provider)
     win.show()
     try:
         qtbot.waitUntil(win.banner.isVisible, timeout=15000)

@@ -161,3 +161,66 @@ def test_forced_provider_has_no_fallbacks():
 def test_strip_command_only_takes_the_whole_word():
     assert strip_command("/sonnetized page") == ("/sonnetized page", False)
     assert strip_command("  /SONNET a page") == ("a page", True)
+
+
+# -- the local strong tier (Qwen2.5-Coder 1.5B) -----------------------------------------------
+
+OFFLINE = frozenset({"local", "local-strong"})
+
+
+@pytest.mark.parametrize(("instruction", "kwargs", "why"), [
+    ("a backend that stores todos", {}, "the request needs a backend"),
+    ("/sonnet a chess board", {}, "asked for Claude"),
+    ("a chess board", {"want_strong": True, "strong_why": "Ctrl+Enter"}, "Ctrl+Enter"),
+    ("a chess board", {"fast_failure": "the page threw: x is not defined"},
+     "the fast result failed (the page threw: x is not defined)"),
+])
+def test_offline_escalation_goes_to_the_local_strong_model_and_says_why(instruction, kwargs,
+                                                                          why):
+    decision = router(OFFLINE).route(instruction, "commit", **kwargs)
+    assert decision.provider_id == "local-strong" and decision.escalated
+    assert decision.fallbacks == ("local",)
+    assert decision.reason == (f"local strong model: {why} (Claude: no Anthropic key is set "
+                               "(Settings → Providers))")
+
+
+def test_keystroke_drafts_never_go_to_the_local_strong_model():
+    for instruction in ("a backend that stores todos", "/sonnet a chess board"):
+        decision = router(OFFLINE).route(instruction, "keystroke", want_strong=True)
+        assert decision.provider_id == "local"
+    assert router(OFFLINE).route("/sonnet x").reason.endswith(
+        "the local strong model answers on Enter")
+
+
+def test_a_plain_enter_on_a_working_draft_stays_on_the_fast_tier():
+    assert router(OFFLINE).route("a counter", "commit").provider_id == "local"
+
+
+def test_claude_is_preferred_when_it_has_a_key_and_the_local_strong_model_backs_it_up():
+    decision = router(ALL | {"local-strong"}).route("/sonnet a chess board", "commit")
+    assert decision.provider_id == "anthropic"
+    assert decision.fallbacks == ("cerebras", "local-strong", "local")
+
+
+def test_when_claude_is_unreachable_the_next_escalation_goes_to_the_local_strong_model():
+    clock = Clock()
+    r = router(ALL | {"local-strong"}, clock=clock)
+    for _ in range(FAILURES_TO_OPEN):
+        r.breaker.record_failure("anthropic", "network")
+    decision = r.route("/sonnet a chess board", "commit")
+    assert decision.provider_id == "local-strong"
+    assert "Claude is cooling down after failures" in decision.reason
+    clock.now += COOLDOWN_S + 1
+    assert r.route("/sonnet a chess board", "commit").provider_id == "anthropic"
+
+
+def test_the_spending_cap_sends_escalations_to_the_free_local_strong_model():
+    decision = router(ALL | {"local-strong"}, daily_spend_cap_usd=1.0).route(
+        "/sonnet x", "commit", spent_today_usd=1.5)
+    assert decision.provider_id == "local-strong" and "daily cap" in decision.reason
+
+
+def test_without_a_local_strong_model_escalation_stays_fast_and_says_why():
+    decision = router({"local"}).route("/sonnet x", "commit")
+    assert decision.provider_id == "local" and not decision.escalated
+    assert "asked for Claude, but no Anthropic key is set" in decision.reason

@@ -20,6 +20,10 @@ EXPECTED_COLUMNS = {
     "drafts": ["project_id", "instruction", "code", "base_version_id", "saved_at"],
     "app_state": ["key", "value"],
     "schema_migrations": ["name", "applied_at"],
+    "eval_runs": ["id", "suite", "provider", "model", "prompt_version", "fix_step", "cases",
+                  "passed", "clean", "mean_s", "tokens_out", "cost_usd", "created_at"],
+    "eval_results": ["run_id", "case_id", "passed", "clean", "reason", "seconds",
+                     "tokens_out"],
 }
 
 
@@ -214,4 +218,22 @@ def test_a_database_from_the_first_release_is_migrated_keeping_its_messages(tmp_
     store = Store(path)
     row = store.db.execute("SELECT content, route_reason, server_timing FROM messages").fetchone()
     assert tuple(row) == ("a counter", "", None)
+    store.close()
+
+
+def test_eval_runs_are_compared_with_the_last_run_of_the_same_model(keystroke_home):
+    from desktop.core.store.eval_runs import CaseResult, previous_run, record_run
+
+    store = Store()
+    summary = {"suite": "basic", "provider": "local", "prompt_version": "abc", "fix_step": False,
+               "cases": 2, "clean": 1, "mean_s": 1.0, "tokens": 10, "cost_usd": 0.0}
+    first = record_run(store, {**summary, "model": "small", "passed": 1}, [
+        CaseResult("counter", True, True, "", 1.0, 5),
+        CaseResult("todo", False, False, "uses alert()", 1.0, 5)])
+    record_run(store, {**summary, "model": "big", "passed": 2}, [])
+    third = record_run(store, {**summary, "model": "small", "passed": 2}, [])
+    previous = previous_run(store, "basic", "small", third)
+    assert previous["run"]["id"] == first and previous["run"]["passed"] == 1
+    assert previous["verdicts"] == {"counter": True, "todo": False}
+    assert previous_run(store, "basic", "small", first) is None
     store.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -154,6 +154,11 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
+
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        """Write atomically, with errors classified as everywhere here: for modules that
+        keep tables of their own (store/eval_runs.py)."""
+        return self._guard(write=True)
 
     @contextmanager
     def _guard(self, write: bool = False) -> Iterator[sqlite3.Connection]:

@@ -83,8 +83,41 @@ def add_route_and_server_timing_to_messages(db: sqlite3.Connection) -> None:
     """)
 
 
+def create_eval_tables(db: sqlite3.Connection) -> None:
+    """`keystroke eval` runs: per run the suite, model and prompts' version with the totals;
+    per case the verdict, so a prompt change is judged against the run before it."""
+    _run(db, """
+        CREATE TABLE eval_runs (
+            id INTEGER PRIMARY KEY,
+            suite TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            model TEXT NOT NULL,
+            prompt_version TEXT NOT NULL,
+            fix_step INTEGER NOT NULL DEFAULT 0,
+            cases INTEGER NOT NULL,
+            passed INTEGER NOT NULL,
+            clean INTEGER NOT NULL,
+            mean_s REAL NOT NULL,
+            tokens_out INTEGER NOT NULL,
+            cost_usd REAL NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX eval_runs_by_suite ON eval_runs(suite, model, id);
+        CREATE TABLE eval_results (
+            run_id INTEGER NOT NULL REFERENCES eval_runs(id) ON DELETE CASCADE,
+            case_id TEXT NOT NULL,
+            passed INTEGER NOT NULL,
+            clean INTEGER NOT NULL,
+            reason TEXT NOT NULL,
+            seconds REAL NOT NULL,
+            tokens_out INTEGER NOT NULL,
+            PRIMARY KEY (run_id, case_id)
+        )
+    """)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    create_core_tables, add_route_and_server_timing_to_messages]
+    create_core_tables, add_route_and_server_timing_to_messages, create_eval_tables]
 
 
 def migrate(db: sqlite3.Connection) -> list[str]:

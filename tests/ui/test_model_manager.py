@@ -1,0 +1,79 @@
+"""Model → Manage Models…: what it lists, the tiers it assigns, per-model settings, and the
+built-in speed benchmark run on the real 0.5B model."""
+
+from __future__ import annotations
+
+import shutil
+
+from desktop.core.providers.local_gate import LocalGate
+from desktop.core.settings import Settings
+from desktop.ui.model_manager import COLUMNS, ModelManager
+
+
+def cell(dialog: ModelManager, key: str, column: str) -> str:
+    row = [e.key for e in dialog.entries].index(key)
+    return dialog.table.item(row, COLUMNS.index(column)).text()
+
+
+def test_it_lists_both_installed_qwen_models_with_their_tiers(qtbot):
+    dialog = ModelManager(Settings(), LocalGate())
+    qtbot.addWidget(dialog)
+    keys = [e.key for e in dialog.entries]
+    assert keys[:2] == ["qwen2.5-coder-0.5b", "qwen2.5-coder-1.5b"]
+    assert cell(dialog, "qwen2.5-coder-0.5b", "Tier") == "drafts (fast)"
+    assert cell(dialog, "qwen2.5-coder-1.5b", "Tier") == "Enter (strong)"
+    assert cell(dialog, "qwen2.5-coder-1.5b", "Size") == "1.04 GB"
+    assert cell(dialog, "qwen2.5-coder-0.5b", "Size") == "469 MB"
+    assert cell(dialog, "qwen2.5-coder-0.5b", "Context") == "8,192 of 32,768"
+    assert cell(dialog, "qwen2.5-coder-0.5b", "Memory") in ("fits", "may be slow", "won't fit")
+    assert cell(dialog, "gemma-3-270m", "Memory") == "not installed"
+    assert "Memory available now" in dialog.memory_label.text()
+
+
+def test_an_added_gguf_can_serve_the_strong_tier_and_settings_remember_it(
+        qtbot, tmp_path, default_model_file, keystroke_home):
+    settings = Settings()
+    dialog = ModelManager(settings, LocalGate())
+    qtbot.addWidget(dialog)
+    mine = tmp_path / "my-model.gguf"
+    shutil.copyfile(default_model_file, mine)
+    dialog.add_gguf(str(mine))
+    assert dialog.current().key == str(mine)
+    with qtbot.waitSignal(dialog.tier_changed) as changed:
+        dialog.use_strong.click()
+    assert changed.args == ["strong"]
+    assert cell(dialog, str(mine), "Tier") == "Enter (strong)"
+    assert cell(dialog, "qwen2.5-coder-1.5b", "Tier") == "—"
+    saved = Settings.load()
+    assert saved.strong_model_path == str(mine) and saved.strong_model_id == ""
+    assert saved.added_models == [str(mine)]
+
+
+def test_threads_and_context_are_settings_per_model(qtbot, keystroke_home):
+    settings = Settings()
+    dialog = ModelManager(settings, LocalGate())
+    qtbot.addWidget(dialog)
+    dialog.select("qwen2.5-coder-1.5b")
+    with qtbot.waitSignal(dialog.tier_changed) as changed:
+        dialog.context.setValue(4096)
+    assert changed.args == ["strong"], "the strong tier reloads with the new context"
+    dialog.threads.setValue(2)
+    saved = Settings.load()
+    assert saved.model_options["qwen2.5-coder-1.5b"] == {"threads": 2, "context_length": 4096}
+    assert saved.context_for("qwen2.5-coder-1.5b") == 4096
+    assert saved.context_for("qwen2.5-coder-0.5b") == 8192
+    assert cell(dialog, "qwen2.5-coder-1.5b", "Context") == "4,096 of 32,768"
+
+
+def test_the_speed_benchmark_measures_the_real_model_and_keeps_the_figure(
+        qtbot, keystroke_home):
+    settings = Settings()
+    dialog = ModelManager(settings, LocalGate())
+    qtbot.addWidget(dialog)
+    dialog.select("qwen2.5-coder-0.5b")
+    dialog.measure.click()
+    assert cell(dialog, "qwen2.5-coder-0.5b", "Speed here") == "measuring…"
+    qtbot.waitUntil(lambda: "tok/s" in cell(dialog, "qwen2.5-coder-0.5b", "Speed here"),
+                    timeout=120_000)
+    speed = Settings.load().model_speed["qwen2.5-coder-0.5b"]
+    assert speed["tokens_per_s"] > 1 and speed["prompt_per_s"] > 1

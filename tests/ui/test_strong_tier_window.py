@@ -1,0 +1,88 @@
+"""The offline strong tier in the window: with no Anthropic key, what Enter escalates goes
+to the local strong model (a scripted stand-in here; tests/e2e/test_two_local_models.py
+runs the real 1.5B), the reason is shown, and its page is the version kept."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from desktop.core.settings import Settings
+from desktop.ui.main_window import MainWindow
+from tests.fakes.scripted_provider import ScriptedProvider, page_for
+from tests.ui.conftest import close_and_delete
+
+THROWING = ("```html\n<!DOCTYPE html>\n<html><body><h1>Broken</h1>\n"
+            "<script>document.getElementById('missing').textContent = 'x';</script>\n"
+            "</body></html>\n```")
+
+
+@pytest.fixture
+def models():
+    fast = ScriptedProvider(delay_s=0.005)
+    strong = ScriptedProvider(reply=lambda i: f"```html\n{page_for('strong: ' + i)}```",
+                              delay_s=0.005)
+    strong.id = "local-strong"
+    return fast, strong
+
+
+@pytest.fixture
+def offline_window(qtbot, models):
+    fast, strong = models
+    win = MainWindow(Settings(debounce_ms=100), provider=fast, strong_provider=strong)
+    win.show()
+    qtbot.waitExposed(win)
+    qtbot.waitUntil(lambda: not win.prompt.isReadOnly(), timeout=5000)
+    qtbot.waitUntil(lambda: "local-strong" in win.controller.router.available, timeout=5000)
+    yield win
+    close_and_delete(win)
+
+
+def settle(qtbot, win):
+    qtbot.waitUntil(lambda: not win.controller.busy, timeout=10000)
+
+
+def test_the_window_shows_both_local_tiers(offline_window):
+    assert offline_window.model_label.text() == (
+        "Model: scripted · Strong: qwen2.5-coder-1.5b, local")
+    assert offline_window.strong_toggle.isEnabled()
+    assert "qwen2.5-coder-1.5b, local" in offline_window.strong_toggle.toolTip()
+
+
+def test_ctrl_enter_offline_asks_the_local_strong_model_and_keeps_its_page(
+        qtbot, offline_window, models):
+    strong = models[1]
+    offline_window.prompt.setPlainText("a chess clock")
+    settle(qtbot, offline_window)
+    assert strong.requests == [], "drafts never go to the strong model"
+    qtbot.keyClick(offline_window.prompt, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: offline_window.history.list.count() == 1, timeout=10000)
+    assert strong.instructions == ["a chess clock"]
+    assert offline_window.controller.base_code == page_for("strong: a chess clock")
+    route = offline_window.status.route_label.text()
+    assert route == ("Route: local strong model: asked for Claude (Claude: no Anthropic key "
+                     "is set (Settings → Providers))")
+
+
+def test_a_draft_that_throws_is_remade_by_the_local_strong_model_on_enter(
+        qtbot, offline_window, models):
+    fast, strong = models
+    fast.reply = lambda _i: THROWING
+    offline_window.prompt.setPlainText("a counter")
+    qtbot.waitUntil(lambda: offline_window.error_bar.isVisible(), timeout=10000)
+    qtbot.keyClick(offline_window.prompt, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: offline_window.history.list.count() == 1, timeout=10000)
+    assert strong.instructions == ["a counter"]
+    assert offline_window.controller.base_code == page_for("strong: a counter")
+    route = offline_window.status.route_label.text()
+    assert "local strong model: the fast result failed (the page threw" in route
+
+
+def test_a_working_draft_is_kept_as_it_is_on_a_plain_enter(qtbot, offline_window, models):
+    strong = models[1]
+    offline_window.prompt.setPlainText("a dice roller")
+    settle(qtbot, offline_window)
+    qtbot.keyClick(offline_window.prompt, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: offline_window.history.list.count() == 1, timeout=10000)
+    assert strong.requests == []
+    assert offline_window.controller.base_code == page_for("a dice roller")
