@@ -77,7 +77,7 @@ def open_local_provider(settings: Settings, override: str = "",
     status(f"Loading {choice.display_name}…")
     key = model_key(choice)
     provider = LlamaProvider(choice.path, n_ctx=settings.context_for(key),
-                             n_threads=settings.threads_for(key),
+                             n_threads=settings.threads_for(key, every_core=tier == "strong"),
                              display_name=choice.display_name, gate=gate,
                              priority=STRONG if tier == "strong" else FAST)
     try:

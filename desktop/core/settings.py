@@ -89,9 +89,16 @@ class Settings:
     def effective_threads(self) -> int:
         return self.threads if self.threads > 0 else default_threads()
 
-    def threads_for(self, model_key: str) -> int:
+    def threads_for(self, model_key: str, every_core: bool = False) -> int:
+        """The model's own setting, else `threads`; with `every_core` (the strong model,
+        which runs while the user waits and the fast one is paused) the default is all
+        cores instead of all but one."""
         threads = int(self.model_options.get(model_key, {}).get("threads", 0))
-        return threads if threads > 0 else self.effective_threads
+        if threads > 0:
+            return threads
+        if every_core and self.threads <= 0:
+            return os.cpu_count() or 1
+        return self.effective_threads
 
     def context_for(self, model_key: str) -> int:
         n_ctx = int(self.model_options.get(model_key, {}).get("context_length", 0))

@@ -1,5 +1,5 @@
-"""Where the user types what they want. Enter keeps the result, Ctrl+Enter asks Claude
-for it first, Shift+Enter adds a line, Esc cancels."""
+"""Where the user types what they want. Enter keeps the result, Ctrl+Enter asks the
+strong model for it first, Shift+Enter adds a line, Esc cancels."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ class PromptBox(QPlainTextEdit):
         super().__init__(parent)
         self.setPlaceholderText(
             "Describe the app you want — it appears as you type. "
-            "Enter keeps it, Ctrl+Enter asks Claude, Esc drops it, Shift+Enter for a new line.")
+            "Enter keeps it, Ctrl+Enter asks the strong model, Esc drops it, Shift+Enter for a "
+            "new line.")
         self.setTabChangesFocus(True)
         font = self.font()
         font.setPointSize(font.pointSize() + 2)

@@ -75,7 +75,7 @@ def test_keystroke_eval_runs_the_suite_through_the_pipeline(keystroke_home, chat
     assert len(report["summary"]["prompt_version"]) == 10
     second = run("--compare")
     assert "1/2 working" in second.stdout
-    assert re.search(r"last run \(.*, prompts \w{10}\): 1/2 working, 1 clean", second.stdout)
+    assert re.search(r"last run \(.*, prompts \w{10}\): 1/2 working, 2 clean", second.stdout)
     from desktop.core.store import Store
 
     store = Store()
