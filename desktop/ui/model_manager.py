@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -42,6 +42,7 @@ from desktop.ui.workers import BackgroundJob
 
 COLUMNS = ("Model", "Size", "Context", "Speed here", "Memory", "Tier")
 TIER_NAMES = {"fast": "drafts (fast)", "strong": "Enter (strong)"}
+RELOAD_DELAY_MS = 700
 FIT_COLORS = {"fits": "#1b6e20", "may be slow": "#8a5a00", "won't fit": "#8a1f11"}
 
 
@@ -76,6 +77,10 @@ class ModelManager(QDialog):
         self.context = QSpinBox(minimum=512, maximum=131072, singleStep=1024)
         self.threads.valueChanged.connect(self._options_edited)
         self.context.valueChanged.connect(self._options_edited)
+        # Stepping through a spin box must not reload a model at every step.
+        self._reload_timer = QTimer(self, singleShot=True, interval=RELOAD_DELAY_MS)
+        self._reload_timer.timeout.connect(self._reload_edited)
+        self._edited_tiers: set[str] = set()
         self.use_fast = QPushButton("Use for drafts")
         self.use_strong = QPushButton("Use on Enter (strong)")
         self.measure = QPushButton("Measure speed")
@@ -190,8 +195,13 @@ class ModelManager(QDialog):
                                                   "context_length": self.context.value()}
         self.settings.save()
         self.refresh()
-        for tier in entry.tiers:
+        self._edited_tiers.update(entry.tiers)
+        self._reload_timer.start()
+
+    def _reload_edited(self) -> None:
+        for tier in sorted(self._edited_tiers):
             self.tier_changed.emit(tier)
+        self._edited_tiers.clear()
 
     def _assign(self, tier: str) -> None:
         entry = self.current()
@@ -236,7 +246,9 @@ class ModelManager(QDialog):
         if entry is None:
             return
         key, settings, gate = entry.key, self.settings, self.gate
-        threads, n_ctx = settings.threads_for(key), settings.context_for(key)
+        # The threads the model gets when it works: every core for the strong tier.
+        threads = settings.threads_for(key, every_core="strong" in entry.tiers)
+        n_ctx = settings.context_for(key)
 
         def work(_emit):
             path = resolve_model(load_catalog(), key).path  # may assemble it (first use)
