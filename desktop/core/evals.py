@@ -1,6 +1,6 @@
 """Evals: does the generated app work? The suite lives in resources/evals/ (requests with
 a functional check each); the static checks here need no browser; the page checks run in
-the real preview (ui/eval_judge.py).
+the real preview (cli_eval.judge_result, through ui/page_check.py).
 """
 
 from __future__ import annotations

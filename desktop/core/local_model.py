@@ -11,15 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
-from desktop.core import paths
 from desktop.core.catalog import load_catalog
-from desktop.core.model_files import (
-    ModelChoice,
-    ModelFileError,
-    Progress,
-    locate_parts,
-    resolve_model,
-)
+from desktop.core.model_files import ModelChoice, Progress, is_installed, resolve_model
 from desktop.core.prompts import build_messages
 from desktop.core.providers.base import ChatRequest
 from desktop.core.providers.llama_local import LlamaProvider
@@ -57,15 +50,9 @@ def strong_model_installed(settings: Settings) -> bool:
     if settings.strong_model_path:
         return Path(settings.strong_model_path).expanduser().is_file()
     try:
-        spec = load_catalog().get(wanted)
-        if spec.source is None:
-            return False
-        if (paths.models_dir() / spec.file).is_file():
-            return True
-        locate_parts(spec)
-    except (KeyError, ModelFileError):
+        return is_installed(load_catalog().get(wanted))
+    except KeyError:
         return False
-    return True
 
 
 def open_local_provider(settings: Settings, override: str = "",

@@ -139,6 +139,19 @@ def ensure_model_file(spec: ModelSpec, progress: Progress | None = None) -> Path
     return assemble(locate_parts(spec), dest, spec, progress)
 
 
+def is_installed(spec: ModelSpec) -> bool:
+    """Is the model's file assembled, or are its parts installed? Cheap: nothing is hashed."""
+    if spec.source is None:
+        return False
+    if (paths.models_dir() / spec.file).is_file():
+        return True
+    try:
+        locate_parts(spec)
+    except ModelFileError:
+        return False
+    return True
+
+
 def check_user_gguf(path: Path) -> Path:
     """A user's own GGUF: it must exist and carry the GGUF magic bytes."""
     path = path.expanduser()

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop.core import memory, paths
-from desktop.core.catalog import Catalog, load_catalog
-from desktop.core.model_files import ModelFileError, locate_parts
+from desktop.core.catalog import Catalog, ModelSpec, load_catalog
+from desktop.core.local_model import wanted_model
+from desktop.core.model_files import ModelFileError, is_installed, locate_parts
 from desktop.core.settings import Settings
 
 
@@ -32,8 +33,8 @@ class ModelEntry:
 
 def tier_keys(settings: Settings, catalog: Catalog) -> dict[str, str]:
     """The model key each local tier uses ("" for a strong tier turned off)."""
-    return {"fast": settings.model_path or settings.model_id or catalog.default_id,
-            "strong": settings.strong_model_path or settings.strong_model_id}
+    return {"fast": wanted_model(settings, "fast") or catalog.default_id,
+            "strong": wanted_model(settings, "strong")}
 
 
 def inventory(settings: Settings, catalog: Catalog | None = None) -> list[ModelEntry]:
@@ -43,13 +44,8 @@ def inventory(settings: Settings, catalog: Catalog | None = None) -> list[ModelE
     for spec in catalog.models:
         if spec.source is None:
             continue  # "custom": the added files below are the real entries
-        installed, size = True, spec.size
-        assembled = paths.models_dir() / spec.file
-        try:
-            parts = locate_parts(spec)
-            size = size or sum(p.stat().st_size for p in parts)
-        except ModelFileError:
-            installed = assembled.is_file()
+        installed = is_installed(spec)
+        size = spec.size or (_installed_size(spec) if installed else 0)
         entries.append(ModelEntry(spec.id, spec.name, size, spec.context_length, installed,
                                   _tiers(spec.id, used), spec.notes))
     files = [*settings.added_models, settings.model_path, settings.strong_model_path]
@@ -60,6 +56,14 @@ def inventory(settings: Settings, catalog: Catalog | None = None) -> list[ModelE
                                   exists, _tiers(path, used),
                                   "" if exists else "The file is missing."))
     return entries
+
+
+def _installed_size(spec: ModelSpec) -> int:
+    """For a catalog entry without a recorded size: its parts, else its assembled file."""
+    try:
+        return sum(p.stat().st_size for p in locate_parts(spec))
+    except ModelFileError:
+        return (paths.models_dir() / spec.file).stat().st_size
 
 
 def _tiers(key: str, used: dict[str, str]) -> tuple[str, ...]:

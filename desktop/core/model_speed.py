@@ -27,9 +27,6 @@ class Speed:
     tokens_per_s: float  # tokens written per second
     threads: int
 
-    def label(self) -> str:
-        return f"{self.tokens_per_s:.0f} tok/s (prompt {self.prompt_per_s:.0f}/s)"
-
 
 def measure_speed(path: Path, threads: int, n_ctx: int, gate: LocalGate | None = None) -> Speed:
     """Load the model, read the standard prompt cold, write GENERATE_TOKENS tokens."""

@@ -31,7 +31,7 @@ from desktop.core.generation import (
     GenerationResult,
     ResultCache,
 )
-from desktop.core.local_model import open_local_provider
+from desktop.core.local_model import open_local_provider, wanted_model
 from desktop.core.prompts import build_messages
 from desktop.core.provider_pool import ProviderPool
 from desktop.core.providers.base import ChatRequest, Provider
@@ -132,8 +132,7 @@ class GenerationController(QObject):
         if decision.provider_id == "local":
             return f"local:{self.local.model_name if self.local else ''}"
         if decision.provider_id == "local-strong":
-            s = self.settings
-            return f"local-strong:{s.strong_model_path or s.strong_model_id}"
+            return f"local-strong:{wanted_model(self.settings, 'strong')}"
         model = getattr(self.settings, f"{decision.provider_id}_model", "")
         return f"{decision.provider_id}:{model}"
 

@@ -22,7 +22,7 @@ from desktop.core import paths
 from desktop.core.fixing import FIX_PREFIX
 from desktop.core.generation import GenerationResult
 from desktop.core.history import name_from_instruction
-from desktop.core.local_model import open_local_provider
+from desktop.core.local_model import open_local_provider, wanted_model
 from desktop.core.naming import suggest_name
 from desktop.core.providers.base import Provider
 from desktop.core.router import LABELS
@@ -251,8 +251,7 @@ class MainWindow(QMainWindow):
         if "anthropic" in available:
             return f"Claude {self.settings.anthropic_model}"
         if "local-strong" in available:
-            name = self.settings.strong_model_path or self.settings.strong_model_id
-            return f"{Path(name).name if self.settings.strong_model_path else name}, local"
+            return f"{Path(wanted_model(self.settings, 'strong')).name}, local"
         return ""
 
     def _show_model_label(self) -> None:

@@ -20,12 +20,18 @@ def close_and_delete(win) -> None:
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
-@pytest.fixture
-def window(qtbot, provider):
-    win = MainWindow(Settings(debounce_ms=200, strong_model_id=""), provider=provider)
+def open_window(qtbot, settings: Settings, **kwargs) -> MainWindow:
+    """A shown window whose project (and its draft) has loaded: ready to type into."""
+    win = MainWindow(settings, **kwargs)
     win.show()
     qtbot.waitExposed(win)
     qtbot.waitUntil(lambda: not win.prompt.isReadOnly(), timeout=5000)
+    return win
+
+
+@pytest.fixture
+def window(qtbot, provider):
+    win = open_window(qtbot, Settings(debounce_ms=200, strong_model_id=""), provider=provider)
     yield win
     close_and_delete(win)
 

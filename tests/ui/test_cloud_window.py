@@ -11,11 +11,10 @@ from PySide6.QtCore import Qt
 from desktop.core import history, paths
 from desktop.core.generation import GenerationResult
 from desktop.core.settings import Settings
-from desktop.ui.main_window import MainWindow
 from desktop.ui.settings_dialog import SettingsDialog
 from tests.fakes.cloud_env import ANTHROPIC_KEY, CEREBRAS_KEY
 from tests.fakes.scripted_provider import ScriptedProvider
-from tests.ui.conftest import PreviewReader, close_and_delete
+from tests.ui.conftest import PreviewReader, close_and_delete, open_window
 
 THROWING_PAGE = ("```html\n<!DOCTYPE html>\n<html><body><h1>Broken</h1>\n"
                  "<script>document.getElementById('missing').textContent = 'x';</script>\n"
@@ -29,10 +28,7 @@ def local() -> ScriptedProvider:
 
 @pytest.fixture
 def cloud_window(qtbot, cloud_env, local):
-    win = MainWindow(Settings(debounce_ms=150, strong_model_id=""), provider=local)
-    win.show()
-    qtbot.waitExposed(win)
-    qtbot.waitUntil(lambda: not win.prompt.isReadOnly(), timeout=5000)
+    win = open_window(qtbot, Settings(debounce_ms=150, strong_model_id=""), provider=local)
     qtbot.waitUntil(lambda: "cerebras" in win.controller.router.available, timeout=5000)
     yield win
     close_and_delete(win)

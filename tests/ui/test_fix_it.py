@@ -6,9 +6,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from desktop.core.settings import Settings
-from desktop.ui.main_window import MainWindow
 from tests.fakes.scripted_provider import ScriptedProvider, page_for
-from tests.ui.conftest import close_and_delete
+from tests.ui.conftest import close_and_delete, open_window
 
 BROKEN = ("```html\n<!DOCTYPE html>\n<html><body><h1>Counter</h1>\n"
           "<script>document.getElementById('count').textContent = '0';</script>\n"
@@ -30,10 +29,8 @@ def make_window(qtbot):
     made = []
 
     def make(provider):
-        win = MainWindow(Settings(debounce_ms=100, strong_model_id=""), provider=provider)
-        win.show()
-        qtbot.waitExposed(win)
-        qtbot.waitUntil(lambda: not win.prompt.isReadOnly(), timeout=5000)
+        win = open_window(qtbot, Settings(debounce_ms=100, strong_model_id=""),
+                          provider=provider)
         made.append(win)
         return win
 

@@ -8,9 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from desktop.core.settings import Settings
-from desktop.ui.main_window import MainWindow
 from tests.fakes.scripted_provider import ScriptedProvider, page_for
-from tests.ui.conftest import close_and_delete
+from tests.ui.conftest import close_and_delete, open_window
 
 THROWING = ("```html\n<!DOCTYPE html>\n<html><body><h1>Broken</h1>\n"
             "<script>document.getElementById('missing').textContent = 'x';</script>\n"
@@ -29,10 +28,7 @@ def models():
 @pytest.fixture
 def offline_window(qtbot, models):
     fast, strong = models
-    win = MainWindow(Settings(debounce_ms=100), provider=fast, strong_provider=strong)
-    win.show()
-    qtbot.waitExposed(win)
-    qtbot.waitUntil(lambda: not win.prompt.isReadOnly(), timeout=5000)
+    win = open_window(qtbot, Settings(debounce_ms=100), provider=fast, strong_provider=strong)
     qtbot.waitUntil(lambda: "local-strong" in win.controller.router.available, timeout=5000)
     yield win
     close_and_delete(win)

@@ -31,6 +31,11 @@ class Model:
             return "done"
 
 
+def wait_until_working(log: list) -> None:
+    while not log:
+        time.sleep(0.005)
+
+
 def run(target, *args) -> tuple[threading.Thread, list]:
     out: list = []
     thread = threading.Thread(target=lambda: out.append(target(*args)))
@@ -43,8 +48,7 @@ def test_the_strong_model_cancels_a_fast_draft_and_they_never_compute_together()
     fast, strong = Model(gate, FAST, log), Model(gate, STRONG, log)
     draft_cancel = threading.Event()
     draft, draft_out = run(fast.work, "fast", draft_cancel, 1000)
-    while not log:
-        time.sleep(0.005)
+    wait_until_working(log)
     commit, commit_out = run(strong.work, "strong", threading.Event())
     draft.join(5)
     commit.join(5)
@@ -59,8 +63,7 @@ def test_a_fast_request_waits_while_the_strong_model_works_and_runs_after():
     gate, log = LocalGate(), []
     fast, strong = Model(gate, FAST, log), Model(gate, STRONG, log)
     commit, _ = run(strong.work, "strong", threading.Event(), 30)
-    while not log:
-        time.sleep(0.005)
+    wait_until_working(log)
     draft, draft_out = run(fast.work, "fast", threading.Event(), 5)
     commit.join(5)
     draft.join(5)
@@ -73,8 +76,7 @@ def test_a_waiting_draft_gives_up_when_the_next_keystroke_cancels_it():
     gate, log = LocalGate(), []
     fast, strong = Model(gate, FAST, log), Model(gate, STRONG, log)
     commit, _ = run(strong.work, "strong", threading.Event(), 30)
-    while not log:
-        time.sleep(0.005)
+    wait_until_working(log)
     cancel = threading.Event()
     draft, draft_out = run(fast.work, "fast", cancel, 5)
     cancel.set()
