@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from desktop.core.edits import apply_edit
+from desktop.core.generation.edits import apply_edit
 
 APPS = {
     "counter": """<!DOCTYPE html>

@@ -21,9 +21,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("KEYSTROKE_HOME", tempfile.mkdtemp(prefix="keystroke-bench-"))
 
-from desktop.core.edits import apply_edit
-from desktop.core.generation import GenerationRequest, generate
-from desktop.core.local_model import open_local_provider
+from desktop.core.generation.edits import apply_edit
+from desktop.core.generation.generate import GenerationRequest, generate
+from desktop.core.local_models.loading import open_local_provider
 from desktop.core.settings import Settings
 
 BASE = (Path(__file__).resolve().parent / "edit_corpus.py").read_text()

@@ -27,16 +27,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("KEYSTROKE_HOME", tempfile.mkdtemp(prefix="keystroke-bench-"))
 
-from desktop.ui.qt_env import make_application
+from desktop.ui.app import make_application
 
 APP = make_application(headless=True)
 
-import desktop.core.generation as generation_module  # noqa: E402
-from desktop.core.local_model import open_local_provider  # noqa: E402
-from desktop.core.prompts import build_messages  # noqa: E402
+import desktop.core.generation.generate as generation_module  # noqa: E402
+from desktop.core.local_models.loading import open_local_provider  # noqa: E402
+from desktop.core.generation.prompts import build_messages  # noqa: E402
 from desktop.core.providers.base import Message  # noqa: E402
 from desktop.core.settings import Settings  # noqa: E402
-from desktop.ui.main_window import MainWindow  # noqa: E402
+from desktop.ui.window.main_window import MainWindow  # noqa: E402
 from desktop.ui.stall_monitor import StallMonitor  # noqa: E402
 
 SESSIONS = [

@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("KEYSTROKE_HOME", tempfile.mkdtemp(prefix="keystroke-bench-"))
 
-from desktop.ui.qt_env import make_application
+from desktop.ui.app import make_application
 
 SESSIONS = [
     "a pomodoro timer with a start button",
@@ -39,9 +39,9 @@ def spin(app, seconds: float) -> None:
 
 def run(cps: float, instructions: list[str]) -> None:
     app = make_application(headless=True)
-    from desktop.core.generation import GenerationResult
+    from desktop.core.generation.generate import GenerationResult
     from desktop.core.settings import Settings
-    from desktop.ui.main_window import MainWindow
+    from desktop.ui.window.main_window import MainWindow
 
     settings = Settings(max_tokens=700)
     started = time.perf_counter()

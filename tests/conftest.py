@@ -11,7 +11,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Never read or write a developer's real keyring (nor their cloud keys: see below).
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
-from desktop.ui.qt_env import prepare_environment
+from desktop.ui.app import prepare_environment
 
 prepare_environment(headless=True)
 
@@ -32,8 +32,8 @@ def keystroke_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture(scope="session")
 def default_model_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real default GGUF, assembled from its installed part packages once a session."""
-    from desktop.core.catalog import load_catalog
-    from desktop.core.model_files import assemble, locate_parts
+    from desktop.core.local_models.catalog import load_catalog
+    from desktop.core.local_models.files import assemble, locate_parts
 
     spec = load_catalog().default
     dest = tmp_path_factory.mktemp("models") / spec.file

@@ -13,12 +13,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from desktop.ui.qt_env import make_application
+from desktop.ui.app import make_application
 
 app = make_application(headless=True)
 
 from desktop.core.settings import Settings  # noqa: E402
-from desktop.ui.main_window import MainWindow  # noqa: E402
+from desktop.ui.window.main_window import MainWindow  # noqa: E402
 from tests.fakes.scripted_provider import ScriptedProvider  # noqa: E402
 
 

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from desktop.core.generation import GenerationRequest, GenerationResult, generate
-from desktop.core.prompts import build_messages
+from desktop.core.generation.generate import GenerationRequest, GenerationResult, generate
+from desktop.core.generation.prompts import build_messages
 from desktop.core.providers.base import ChatRequest, Done, TextDelta, Usage
 
 pytestmark = pytest.mark.model

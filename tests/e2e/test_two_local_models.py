@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.catalog import load_catalog
-from desktop.core.model_files import ModelFileError, assemble, locate_parts
-from desktop.core.prompts import build_messages
+from desktop.core.local_models.catalog import load_catalog
+from desktop.core.local_models.files import ModelFileError, assemble, locate_parts
+from desktop.core.generation.prompts import build_messages
 from desktop.core.providers.base import ChatRequest, Done, TextDelta
 from desktop.core.providers.llama_local import LlamaProvider
 from desktop.core.providers.local_gate import STRONG, LocalGate

@@ -8,10 +8,11 @@ import json
 import pytest
 from PySide6.QtCore import Qt
 
-from desktop.core import history, paths
-from desktop.core.generation import GenerationResult
+from desktop.core import paths
+from desktop.core.projects import history
+from desktop.core.generation.generate import GenerationResult
 from desktop.core.settings import Settings
-from desktop.ui.settings_dialog import SettingsDialog
+from desktop.ui.dialogs.settings_dialog import SettingsDialog
 from tests.fakes.cloud_env import ANTHROPIC_KEY, CEREBRAS_KEY
 from tests.fakes.scripted_provider import ScriptedProvider
 from tests.ui.conftest import PreviewReader, close_and_delete, open_window

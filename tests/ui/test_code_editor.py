@@ -1,7 +1,7 @@
 """The editor takes streamed code cheaply: only the changed tail is replaced (so only the
 last lines are re-highlighted), and the app's own updates never count as hand edits."""
 
-from desktop.ui.code_editor import CodeEditor
+from desktop.ui.editor.code_editor import CodeEditor
 
 
 def test_streamed_updates_replace_only_the_changed_tail(qtbot):

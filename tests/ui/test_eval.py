@@ -11,10 +11,10 @@ import sys
 
 import pytest
 
-from desktop.cli_eval import judge_result
-from desktop.core.evals import EvalCase, load_suite
-from desktop.core.fixing import FIX_PREFIX
-from desktop.core.generation import GenerationResult
+from desktop.cli.eval import judge_result
+from desktop.core.checking.judge import EvalCase, load_suite
+from desktop.core.generation.fixing import FIX_PREFIX
+from desktop.core.generation.generate import GenerationResult
 from tests.conftest import REPO
 
 COUNTER = """<!DOCTYPE html><html><body><h1 id="n">0</h1>

@@ -8,8 +8,8 @@ import time
 from PySide6.QtCore import Qt
 
 from desktop.core.store import Store
-from desktop.ui.projects_dialog import ProjectsDialog
-from desktop.ui.usage_dialog import UsageDialog
+from desktop.ui.projects.projects_dialog import ProjectsDialog
+from desktop.ui.dialogs.usage_dialog import UsageDialog
 from tests.fakes.scripted_provider import page_for
 from tests.ui.conftest import press
 
@@ -159,7 +159,7 @@ def test_a_locked_database_is_reported_and_the_window_still_works(qtbot, keystro
     import sqlite3
 
     from desktop.core.settings import Settings
-    from desktop.ui.main_window import MainWindow
+    from desktop.ui.window.main_window import MainWindow
     from tests.ui.conftest import close_and_delete
 
     Store().close()  # the database exists…

@@ -124,7 +124,7 @@ def test_status_bar_reports_speed_and_latency(qtbot, window):
 
 def test_model_failure_is_shown_with_the_fix(qtbot, keystroke_home, tmp_path):
     from desktop.core.settings import Settings
-    from desktop.ui.main_window import MainWindow
+    from desktop.ui.window.main_window import MainWindow
 
     bogus = tmp_path / "broken.gguf"
     bogus.write_text("not a model")

@@ -7,7 +7,7 @@ import shutil
 
 from desktop.core.providers.local_gate import LocalGate
 from desktop.core.settings import Settings
-from desktop.ui.model_manager import COLUMNS, ModelManager
+from desktop.ui.dialogs.model_manager import COLUMNS, ModelManager
 
 
 def cell(dialog: ModelManager, key: str, column: str) -> str:

@@ -3,7 +3,7 @@ they scrolled and what has focus survive. A reload would lose all three."""
 
 import json
 
-from desktop.ui.preview import PreviewView
+from desktop.ui.preview.view import PreviewView
 from tests.ui.conftest import close_and_delete
 
 SCRIPT = "<script>document.getElementById('name').addEventListener('input', () => {});</script>"

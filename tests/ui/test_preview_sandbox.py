@@ -1,7 +1,7 @@
 """Generated code is untrusted: the preview must not reach local files or open windows,
 and it must show documents of any size."""
 
-from desktop.ui.preview import PreviewView
+from desktop.ui.preview.view import PreviewView
 from tests.ui.conftest import PreviewReader, close_and_delete
 
 
@@ -56,7 +56,7 @@ def test_a_document_over_two_megabytes_still_shows(qtbot):
 
 
 def test_alert_confirm_and_prompt_never_block_and_are_reported(qtbot):
-    from desktop.ui.preview import PreviewView
+    from desktop.ui.preview.view import PreviewView
 
     view = PreviewView()
     logged: list[str] = []

@@ -112,7 +112,7 @@ def test_when_deno_dies_the_error_bar_says_so_and_the_last_page_stays(qtbot, win
 
 
 def test_emails_a_val_sends_are_kept_in_the_projects_outbox(qtbot, window):
-    from desktop.ui.outbox_dialog import OutboxDialog
+    from desktop.ui.dialogs.outbox_dialog import OutboxDialog
 
     preview = PreviewReader(qtbot, window.preview)
     commit(qtbot, window, "/val a contact form that emails me", 1)

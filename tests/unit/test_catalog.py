@@ -1,4 +1,4 @@
-from desktop.core.catalog import load_catalog
+from desktop.core.local_models.catalog import load_catalog
 
 
 def test_catalog_lists_default_and_alternatives():

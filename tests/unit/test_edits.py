@@ -5,7 +5,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desktop.core.edits import apply_edit, looks_like_edit
+from desktop.core.generation.edits import apply_edit, looks_like_edit
 
 PAGE = """<!DOCTYPE html>
 <html>

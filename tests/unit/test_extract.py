@@ -1,4 +1,4 @@
-from desktop.core.extract import complete_html, extract_code, partial_page
+from desktop.core.generation.extract import complete_html, extract_code, partial_page
 
 PAGE = "<!DOCTYPE html>\n<html><head><title>T</title></head><body><p>Hi</p></body></html>"
 

@@ -1,6 +1,6 @@
 import threading
 
-from desktop.core.generation import (
+from desktop.core.generation.generate import (
     CodeProgress,
     GenerationRequest,
     GenerationResult,

@@ -9,7 +9,7 @@ from keyring.backends import fail
 from keyring.errors import PasswordDeleteError
 
 from desktop.core import keys
-from desktop.core.naming import clean_name, suggest_name
+from desktop.core.projects.naming import clean_name, suggest_name
 from desktop.core.providers.chat_completions import CerebrasProvider
 from tests.fakes.cloud_env import CEREBRAS_KEY
 from tests.fakes.scripted_provider import ScriptedProvider

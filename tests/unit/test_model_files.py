@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.catalog import ModelSpec, PartsSource, load_catalog
-from desktop.core.model_files import (
+from desktop.core.local_models.catalog import ModelSpec, PartsSource, load_catalog
+from desktop.core.local_models.files import (
     ModelFileError,
     assemble,
     check_user_gguf,

@@ -1,4 +1,4 @@
-from desktop.core.prompts import build_messages
+from desktop.core.generation.prompts import build_messages
 
 CODE = "<!DOCTYPE html><html><body><p id=count>0</p></body></html>"
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from desktop.core.breaker import AUTH_COOLDOWN_S, COOLDOWN_S, FAILURES_TO_OPEN, CircuitBreaker
-from desktop.core.router import Router, hard_request, strip_command
+from desktop.core.routing.breaker import AUTH_COOLDOWN_S, COOLDOWN_S, FAILURES_TO_OPEN, CircuitBreaker
+from desktop.core.routing.router import Router, hard_request, strip_command
 from desktop.core.settings import Settings
 
 ALL = frozenset({"local", "cerebras", "anthropic"})

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from desktop.core.folder_sync import FolderSync
+from desktop.core.projects.folder_sync import FolderSync
 
 
 @pytest.fixture

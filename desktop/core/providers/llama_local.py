@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from desktop.core import memory
+from desktop.core.providers import memory
 from desktop.core.providers.base import (
     ChatRequest,
     Done,

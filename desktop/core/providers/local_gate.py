@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol
 
-from desktop.core import memory
+from desktop.core.providers import memory
 
 FAST, STRONG = 0, 1
 _POLL_S = 0.05  # how often a waiting turn checks whether it was cancelled

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from desktop.core.vals import is_val
+from desktop.core.generation.kinds import is_val
 
 MAX_CONTENT = 80_000  # characters per file, the API's limit
 NAME_RULE = re.compile(r"^[a-zA-Z][a-zA-Z0-9\-_]{0,47}$")

@@ -1,0 +1,194 @@
+"""`keystroke eval`: generate every request of a suite through the real pipeline, judge each
+page in the headless preview, print a table, store the run, and compare with the last one."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from dataclasses import asdict, replace
+from pathlib import Path
+
+from desktop.cli.generate import CLOUD_MODEL_SETTINGS, local_pool
+from desktop.core.routing.breaker import CircuitBreaker
+from desktop.core.checking.judge import (
+    EvalCase,
+    Verdict,
+    check_script,
+    judge,
+    load_suite,
+    prompt_version,
+    static_problems,
+)
+from desktop.core.routing.failover import generate_routed
+from desktop.core.generation.fixing import fix_instruction
+from desktop.core.generation.generate import GenerationRequest, GenerationResult
+from desktop.core.routing.pool import ProviderPool
+from desktop.core.providers.base import Provider, ProviderError
+from desktop.core.routing.router import RouteDecision, Router
+from desktop.core.checking.second_opinion import ask_judge
+from desktop.core.settings import Settings
+from desktop.core.store import Store
+from desktop.core.store.eval_runs import CaseResult, previous_run, record_run
+
+
+def run_eval(args: argparse.Namespace, model: str) -> int:
+    settings = Settings.load()
+    if args.provider in CLOUD_MODEL_SETTINGS and model:
+        setattr(settings, CLOUD_MODEL_SETTINGS[args.provider], model)
+        model = ""
+    # Nobody types during an eval: the local models may use every core.
+    settings.threads = args.threads or os.cpu_count() or 1
+    fix = settings.auto_fix if args.fix is None else args.fix
+    cases = load_suite(args.suite)
+    if args.limit:
+        cases = cases[:args.limit]
+    strong_model = model if args.provider == "local-strong" else ""
+    pool = local_pool(settings, "" if strong_model else model, strong_model)
+    breaker = CircuitBreaker()
+    router = Router(settings, breaker, pool.available())
+    rows = []
+    try:
+        judge_by = _second_opinion(pool, router, cases, args.second_opinion)
+        for case in cases:
+            decision = (router.route(case.request, "commit") if args.provider == "auto"
+                        else router.forced(args.provider, case.request))
+            request = GenerationRequest(case.request, "", args.max_tokens or settings.max_tokens,
+                                        settings.temperature)
+            result = _generate(pool, decision, request, breaker)
+            verdict, errors = judge_result(case, result, judge_by)
+            if fix and errors and result.code is not None:
+                result, verdict = _fix(case, pool, router, breaker, decision, request, result,
+                                       errors, args.provider == "auto", judge_by)
+            rows.append((case, result, verdict))
+            if args.keep and result.code is not None:
+                args.keep.mkdir(parents=True, exist_ok=True)
+                (args.keep / f"{case.id}.html").write_text(result.code, encoding="utf-8")
+            mark = "pass" if verdict.passed else "FAIL"
+            print(f"{mark}  {case.id:16s} {result.total_ms / 1000:6.1f} s  "
+                  f"{result.tokens_out:5d} tok  {verdict.reason}", file=sys.stderr)
+    finally:
+        pool.close()
+    summary = _summary(rows, fix)
+    previous = _store(args.suite, args.provider, rows, summary)
+    _print(args, rows, summary, previous)
+    return 0 if summary["passed"] == len(rows) else 1
+
+
+def _second_opinion(pool: ProviderPool, router: Router, cases: list[EvalCase],
+                    wanted: bool) -> Provider | None:
+    """Claude, when some case asks a judge question, Claude has a key, and the user did not
+    turn the second opinion off."""
+    if not wanted or not any(c.judge for c in cases) or "anthropic" not in router.available:
+        return None
+    try:
+        return pool.get("anthropic")
+    except ProviderError as exc:
+        print(f"keystroke: no second opinion: {exc}", file=sys.stderr)
+        return None
+
+
+def _generate(pool: ProviderPool, decision: RouteDecision, request: GenerationRequest,
+              breaker: CircuitBreaker) -> GenerationResult:
+    result = None
+    for event in generate_routed(pool, decision, request, breaker):
+        if isinstance(event, GenerationResult):
+            result = event
+    assert result is not None
+    return result
+
+
+def _fix(case: EvalCase, pool: ProviderPool, router: Router, breaker: CircuitBreaker,
+         decision: RouteDecision, request: GenerationRequest, first: GenerationResult,
+         errors: list[str], routed: bool, judge_by: Provider | None
+         ) -> tuple[GenerationResult, Verdict]:
+    """The window's fix step: the errors go back to the model with the broken page, once
+    (routed, the strong tier answers, as Fix it does). The time and tokens of both
+    attempts are counted (so is their cost, which follows from the tokens)."""
+    assert first.code is not None
+    instruction = fix_instruction(errors)
+    again = (router.route(instruction, "commit", want_strong=True, strong_why="fixing errors")
+             if routed else router.forced(decision.provider_id, instruction))
+    fixed = _generate(pool, again, replace(request, instruction=instruction,
+                                           base_code=first.code), breaker)
+    verdict, _errors = judge_result(case, fixed, judge_by)
+    total = replace(fixed, total_ms=first.total_ms + fixed.total_ms,
+                    tokens_in=first.tokens_in + fixed.tokens_in,
+                    tokens_out=first.tokens_out + fixed.tokens_out)
+    return total, replace(verdict, reason=(verdict.reason + " (after a fix)").strip())
+
+
+def judge_result(case: EvalCase, result: GenerationResult,
+                 second_opinion: Provider | None = None) -> tuple[Verdict, list[str]]:
+    """Load the page in the headless preview, run the case's check (or, for a case with a
+    judge question, ask `second_opinion` about a screenshot), and judge. Also returns the
+    page's uncaught errors (what a fix is asked to fix)."""
+    if result.code is None:
+        return judge(case, None, False, [], None), []
+    from desktop.ui.preview.page_check import check_page
+
+    with tempfile.TemporaryDirectory(prefix="keystroke-eval-") as folder:
+        page = Path(folder) / "index.html"
+        page.write_text(result.code, encoding="utf-8")
+        report = check_page(str(page), probe=check_script(case),
+                            capture=bool(case.judge and second_opinion))
+    opinion = None
+    if case.judge and second_opinion is not None and report.loaded and \
+            not report.uncaught_errors and not static_problems(result.code):
+        opinion = ask_judge(second_opinion, case, result.code, report.screenshot)
+    verdict = judge(case, result.code, report.loaded, report.uncaught_errors, report.probe,
+                    opinion)
+    return verdict, list(report.uncaught_errors)
+
+
+def _summary(rows, fix: bool) -> dict:
+    count = max(len(rows), 1)
+    return {"cases": len(rows), "passed": sum(v.passed for _c, _r, v in rows),
+            "clean": sum(v.clean for _c, _r, v in rows),
+            "mean_s": round(sum(r.total_ms for _c, r, _v in rows) / count / 1000, 2),
+            "tokens": sum(r.tokens_out for _c, r, _v in rows),
+            "cost_usd": round(sum(r.cost_usd for _c, r, _v in rows), 6),
+            "model": rows[0][1].model if rows else "", "prompt_version": prompt_version(),
+            "fix_step": fix}
+
+
+def _store(suite: str, provider: str, rows, summary: dict) -> dict | None:
+    """Keep this run (with the model and the prompts' version); return the run before it
+    for the same suite and model, with its verdicts (for --compare)."""
+    results = [CaseResult(c.id, v.passed, v.clean, v.reason, round(r.total_ms / 1000, 2),
+                          r.tokens_out) for c, r, v in rows]
+    store = Store()
+    try:
+        run_id = record_run(store, {**summary, "suite": suite, "provider": provider}, results)
+        return previous_run(store, suite, summary["model"], run_id)
+    finally:
+        store.close()
+
+
+def _print(args, rows, summary: dict, previous: dict | None) -> None:
+    if args.json:
+        print(json.dumps({"summary": summary, "cases": [
+            {**asdict(v), "passed": v.passed, "seconds": round(r.total_ms / 1000, 2),
+             "tokens_out": r.tokens_out} for _c, r, v in rows]}, indent=2))
+        return
+    verdicts = previous["verdicts"] if previous else {}
+    print(f"{'case':16s} {'verdict':8s} {'s':>6s} {'tokens':>6s}  reason")
+    for case, result, verdict in rows:
+        change = ""
+        if args.compare and case.id in verdicts and verdicts[case.id] != verdict.passed:
+            change = "  (better)" if verdict.passed else "  (WORSE)"
+        print(f"{case.id:16s} {'pass' if verdict.passed else 'FAIL':8s} "
+              f"{result.total_ms / 1000:6.1f} {result.tokens_out:6d}  {verdict.reason}{change}")
+    print(f"\n{summary['passed']}/{summary['cases']} working, {summary['clean']} clean; "
+          f"mean {summary['mean_s']} s, {summary['tokens']} tokens, ${summary['cost_usd']}; "
+          f"model {summary['model']}, prompts {summary['prompt_version']}")
+    if args.compare:
+        if previous is None:
+            print("no earlier run of this suite with this model to compare with")
+            return
+        run = previous["run"]
+        print(f"last run ({run['created_at'][:16]}, prompts {run['prompt_version']}): "
+              f"{run['passed']}/{run['cases']} working, {run['clean']} clean, "
+              f"mean {run['mean_s']} s")

@@ -1,0 +1,250 @@
+"""One request in, a stream of events out: prompt → model → code.
+
+The window, the CLI and the tests all run generations through `generate`, so they measure
+and extract the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+
+from desktop.core.generation.edits import apply_edit, looks_like_edit
+from desktop.core.generation.extract import extract_code, partial_page, raw_code
+from desktop.core.generation.prompts import build_messages
+from desktop.core.providers.base import ChatRequest, Done, Error, Provider, TextDelta, Usage
+from desktop.core.providers.pricing import cost_usd
+from desktop.core.generation.kinds import extract_val, raw_val
+
+
+@dataclass(frozen=True)
+class GenerationRequest:
+    instruction: str
+    base_code: str = ""
+    max_tokens: int = 2048
+    temperature: float = 0.2
+    edit_format: str = "whole"  # how to ask for changes to base_code (see edits.py)
+    kind: str = "page"  # or "val": a Val Town HTTP val (kinds.py)
+    screenshot: bytes | None = None  # PNG of the preview, for models that can see (Fix it)
+
+
+@dataclass(frozen=True)
+class CodeProgress:
+    """The page so far: `code` completed so that it renders, `raw` as the model wrote it
+    (it only grows, so a terminal can print just the new part)."""
+
+    code: str
+    raw: str
+    tokens_out: int
+    kind: str = "page"  # "val": `code` is the val so far, for the editor, not the preview
+
+
+@dataclass(frozen=True)
+class GenerationResult:
+    code: str | None  # None: the reply held no code (or the request failed)
+    reply: str
+    provider: str
+    model: str
+    finish_reason: str  # stop | length | cancelled | error
+    error: str | None = None
+    error_kind: str = ""  # the provider Error's kind: auth, rate_limit, unavailable, ...
+    retry_after_s: float | None = None
+    tokens_in: int = 0
+    tokens_out: int = 0
+    cached_tokens: int = 0
+    cache_creation_tokens: int = 0
+    ttft_ms: float | None = None
+    total_ms: float = 0.0
+    from_cache: bool = False
+    note: str = ""  # something that happened on the way, e.g. an edit that fell back
+    route_reason: str = ""  # why this provider served it (router.py)
+    server_timing: dict[str, float] | None = None  # e.g. Cerebras's time_info
+    kind: str = "page"  # or "val"
+
+    @property
+    def cost_usd(self) -> float:
+        return cost_usd(self.provider, self.model, self.tokens_in, self.tokens_out,
+                        self.cache_creation_tokens, self.cached_tokens)
+
+    @property
+    def ok(self) -> bool:
+        return self.code is not None and self.finish_reason in ("stop", "length")
+
+    @property
+    def tokens_per_second(self) -> float | None:
+        if self.ttft_ms is None or self.tokens_out < 2 or self.total_ms <= self.ttft_ms:
+            return None
+        return (self.tokens_out - 1) / ((self.total_ms - self.ttft_ms) / 1000)
+
+    @property
+    def message(self) -> str:
+        """What the user should be told about this result, if anything."""
+        if self.error:
+            return self.error
+        if self.finish_reason == "cancelled":
+            return "Cancelled."
+        if self.code is None:
+            return (self.note or "The model's reply had no code.") + \
+                " The previous preview is kept."
+        if self.finish_reason == "length":
+            return " ".join(filter(None, [self.note, "The model hit the token limit; the page "
+                                          "was completed where it stopped."]))
+        return self.note
+
+
+GenerationEvent = CodeProgress | GenerationResult
+
+
+# How often the page so far is rebuilt while streaming. Rebuilding on every token costs
+# O(page) each time and, on the GIL, time the GUI thread could have used.
+PROGRESS_INTERVAL_S = 0.05
+
+
+@dataclass
+class _Reply:
+    text: str = ""
+    usage: Usage = field(default_factory=lambda: Usage(0, 0))
+    finish: str = "error"
+    error: str | None = None
+    ttft_ms: float | None = None
+    deltas: int = 0
+    failure: Error | None = None
+
+
+def _stream_reply(provider: Provider, chat: ChatRequest, started: float,
+                  reply: _Reply, kind: str = "page") -> Iterator[CodeProgress]:
+    """Run one model call into `reply`, yielding the page (or the val) as it grows. An
+    edit (blocks or a diff) is not a page, so it shows nothing until it has been applied."""
+    parts: list[str] = []
+    last_page: str | None = None
+    last_at = 0.0
+    stream = provider.stream(chat)
+    try:
+        for event in stream:
+            if isinstance(event, TextDelta):
+                if reply.ttft_ms is None:
+                    reply.ttft_ms = (time.perf_counter() - started) * 1000
+                parts.append(event.text)
+                now = time.perf_counter()
+                if now - last_at < PROGRESS_INTERVAL_S:
+                    continue  # a fast model sends hundreds of tokens a second
+                last_at = now
+                text = "".join(parts)
+                if kind == "val":
+                    page = raw_val(text)
+                    raw = page or ""
+                else:
+                    page = None if looks_like_edit(text) else partial_page(text)
+                    raw = raw_code(text) or ""
+                if page and page != last_page:
+                    last_page = page
+                    yield CodeProgress(page, raw, len(parts), kind)
+            elif isinstance(event, Usage):
+                reply.usage = Usage(
+                    reply.usage.tokens_in + event.tokens_in,
+                    reply.usage.tokens_out + event.tokens_out,
+                    reply.usage.cached_tokens + event.cached_tokens,
+                    reply.usage.cache_creation_tokens + event.cache_creation_tokens,
+                    event.server_timing or reply.usage.server_timing)
+            elif isinstance(event, Done):
+                reply.finish = event.finish_reason
+            elif isinstance(event, Error):
+                reply.error = event.message
+                reply.failure = event
+    finally:
+        stream.close()
+    reply.text = "".join(parts)
+    reply.deltas += len(parts)
+
+
+def generate(provider: Provider, request: GenerationRequest,
+             cancel: threading.Event | None = None) -> Iterator[GenerationEvent]:
+    """Stream CodeProgress events while the page grows, then one GenerationResult.
+
+    With base code, the reply may be an edit in the requested format; one that does not
+    apply cleanly changes nothing, and the model is asked once more for the whole file."""
+    cancel = cancel or threading.Event()
+    started = time.perf_counter()
+    val = request.kind == "val"
+    fmt = request.edit_format if request.base_code.strip() and not val else "whole"
+
+    def chat(edit_format: str) -> ChatRequest:
+        # A whole-file edit repeats most of the code: providers with Predicted Outputs
+        # stream those parts at once.
+        fence = "ts" if val else "html"
+        predicted = (f"```{fence}\n{request.base_code.strip()}\n```"
+                     if edit_format == "whole" and request.base_code.strip() else None)
+        messages = build_messages(request.instruction, request.base_code, edit_format,
+                                  request.kind)
+        if request.screenshot:
+            messages[-1] = replace(messages[-1], images=(request.screenshot,))
+        return ChatRequest(messages, max_tokens=request.max_tokens,
+                           temperature=request.temperature, cancel=cancel,
+                           prediction=predicted)
+
+    reply = _Reply()
+    yield from _stream_reply(provider, chat(fmt), started, reply, request.kind)
+    code, note = None, ""
+    if reply.finish != "cancelled" and reply.error is None:
+        if val:
+            code = extract_val(reply.text)
+            note = "" if code else "The model's reply had no val (no `export default`)."
+        elif request.base_code.strip():
+            edit = apply_edit(request.base_code, reply.text)
+            code = edit.code
+            if fmt != "whole" and not edit.ok:
+                note = edit.message + " Asked the model for the whole file instead."
+                first = reply.text
+                yield from _stream_reply(provider, chat("whole"), started, reply)
+                code = extract_code(reply.text) if reply.finish != "cancelled" else None
+                reply.text = first + "\n\n" + reply.text
+        else:
+            code = extract_code(reply.text)
+    elif reply.error is not None and not val and not looks_like_edit(reply.text):
+        code = partial_page(reply.text)  # cut off mid-reply: show what arrived
+    yield GenerationResult(
+        code=code, reply=reply.text, provider=provider.id, model=provider.model_name,
+        finish_reason=reply.finish if reply.error is None else "error", error=reply.error,
+        error_kind=reply.failure.kind if reply.failure else "",
+        retry_after_s=reply.failure.retry_after_s if reply.failure else None,
+        tokens_in=reply.usage.tokens_in, tokens_out=reply.usage.tokens_out or reply.deltas,
+        cached_tokens=reply.usage.cached_tokens,
+        cache_creation_tokens=reply.usage.cache_creation_tokens, ttft_ms=reply.ttft_ms,
+        server_timing=reply.usage.server_timing,
+        total_ms=(time.perf_counter() - started) * 1000, note=note, kind=request.kind,
+    )
+
+
+class ResultCache:
+    """Finished results by (instruction, base code, model), so retyping or backspacing to
+    an instruction already generated shows its page at once, without a model call."""
+
+    def __init__(self, capacity: int = 256) -> None:
+        self._items: OrderedDict[tuple[str, str, str], GenerationResult] = OrderedDict()
+        self._capacity = capacity
+
+    @staticmethod
+    def key(instruction: str, base_code: str, model: str) -> tuple[str, str, str]:
+        digest = hashlib.sha256(base_code.encode()).hexdigest()
+        return (" ".join(instruction.split()), digest, model)
+
+    def get(self, instruction: str, base_code: str, model: str) -> GenerationResult | None:
+        key = self.key(instruction, base_code, model)
+        result = self._items.get(key)
+        if result is not None:
+            self._items.move_to_end(key)
+            return replace(result, from_cache=True)
+        return None
+
+    def put(self, instruction: str, base_code: str, model: str,
+            result: GenerationResult) -> None:
+        if not result.ok:
+            return
+        self._items[self.key(instruction, base_code, model)] = result
+        self._items.move_to_end(self.key(instruction, base_code, model))
+        while len(self._items) > self._capacity:
+            self._items.popitem(last=False)

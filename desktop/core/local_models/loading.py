@@ -1,0 +1,80 @@
+"""Open the local models the user asked for: find or assemble the file, then load it.
+
+There are two tiers: the fast model drafts on every keystroke, the strong model answers
+what Enter escalates when Claude cannot be used. Both share one LocalGate, so only one of
+them computes at a time. Shared by the window (in background jobs, with a progress bar) and
+the CLI (with a progress line on the terminal)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Literal
+
+from desktop.core.local_models.catalog import load_catalog
+from desktop.core.local_models.files import ModelChoice, Progress, is_installed, resolve_model
+from desktop.core.generation.prompts import build_messages
+from desktop.core.providers.base import ChatRequest
+from desktop.core.providers.llama_local import LlamaProvider
+from desktop.core.providers.local_gate import FAST, STRONG, LocalGate
+from desktop.core.settings import Settings
+
+Tier = Literal["fast", "strong"]
+
+
+def wanted_model(settings: Settings, tier: Tier = "fast") -> str:
+    """The model id or GGUF path a tier uses ("" for the fast tier: the catalog default;
+    "" for the strong tier: none)."""
+    if tier == "strong":
+        return settings.strong_model_path or settings.strong_model_id
+    return settings.model_path or settings.model_id
+
+
+def model_key(choice: ModelChoice) -> str:
+    """How per-model settings name a model: its catalog id, else its path."""
+    return choice.spec.id if choice.spec else str(choice.path)
+
+
+def choose_model(settings: Settings, override: str = "", progress: Progress | None = None,
+                 tier: Tier = "fast") -> ModelChoice:
+    """The verified model file: an explicit override, else the settings, else the default."""
+    return resolve_model(load_catalog(), override or wanted_model(settings, tier), progress)
+
+
+def strong_model_installed(settings: Settings) -> bool:
+    """Can the strong tier run here: is one chosen, and are its file or parts on disk?
+    Cheap (no hashing): the router asks on every settings change."""
+    wanted = wanted_model(settings, "strong")
+    if not wanted:
+        return False
+    if settings.strong_model_path:
+        return Path(settings.strong_model_path).expanduser().is_file()
+    try:
+        return is_installed(load_catalog().get(wanted))
+    except KeyError:
+        return False
+
+
+def open_local_provider(settings: Settings, override: str = "",
+                        progress: Progress | None = None,
+                        status: Callable[[str], None] = lambda _text: None,
+                        warm: bool = True, tier: Tier = "fast",
+                        gate: LocalGate | None = None) -> LlamaProvider:
+    choice = choose_model(settings, override, progress, tier)
+    status(f"Loading {choice.display_name}…")
+    key = model_key(choice)
+    provider = LlamaProvider(choice.path, n_ctx=settings.context_for(key),
+                             n_threads=settings.threads_for(key, every_core=tier == "strong"),
+                             display_name=choice.display_name, gate=gate,
+                             priority=STRONG if tier == "strong" else FAST)
+    try:
+        provider.load()
+        if warm:
+            # The system prompt is the same for every request: evaluate it now so the
+            # first keystroke finds it in the KV cache.
+            status("Warming up…")
+            provider.prefill(ChatRequest(build_messages("", "")))
+    except Exception:
+        provider.close()
+        raise
+    return provider

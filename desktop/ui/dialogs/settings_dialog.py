@@ -1,0 +1,304 @@
+"""Settings → Providers: keys, base URLs and models for the cloud providers, how requests are
+routed, and a "Test connection" that shows the model list or the exact error.
+
+A key field is never filled with the key: it shows where the current key comes from, and
+typing replaces it. Keys go to the keyring (keys.py), never to the settings file. Keyring
+lookups, saving and testing run off the GUI thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core import keys
+from desktop.core.routing.pool import make_cloud_provider
+from desktop.core.settings import FAST_PROVIDERS, Settings
+from desktop.core.valtown.client import ValTownClient
+from desktop.ui.workers import BackgroundJob
+
+TITLES = {"cerebras": "Cerebras (fast tier)", "anthropic": "Claude (strong tier)",
+          "openai": "OpenAI-compatible server (llama-server, vLLM, Ollama…)"}
+DEFAULT_URLS = {"cerebras": "https://api.cerebras.ai", "anthropic": "https://api.anthropic.com",
+                "openai": "http://gpu-box:8080/v1"}
+SOURCES = {"keyring": "saved in the keyring", "session": "set for this session",
+           "environment": "from the environment", "": "not set"}
+
+
+@dataclass
+class ProviderFields:
+    key: QLineEdit
+    base_url: QLineEdit
+    model: QComboBox
+    result: QLabel
+    test: QPushButton
+
+
+class SettingsDialog(QDialog):
+    saved = Signal()
+    tested = Signal(str, bool, str)  # provider id, ok, what to show
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings — Providers")
+        self.setMinimumWidth(640)
+        self.settings = settings
+        self.fields: dict[str, ProviderFields] = {}
+        self._jobs: set[BackgroundJob] = set()
+        layout = QVBoxLayout(self)
+        self.keyring_note = QLabel()
+        self.keyring_note.setWordWrap(True)
+        self.keyring_note.setStyleSheet("color:#8a5a00")
+        self.keyring_note.hide()
+        layout.addWidget(self.keyring_note)
+        tabs = QTabWidget()
+        for pid, tab in (("cerebras", "Cerebras"), ("anthropic", "Claude"),
+                         ("openai", "OpenAI-compatible")):
+            tabs.addTab(self._provider_box(pid), tab)
+        tabs.addTab(self._routing_box(), "Routing")
+        tabs.addTab(self._valtown_box(), "Val Town")
+        layout.addWidget(tabs)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self._run(lambda _e: ({pid: keys.lookup(pid).source
+                               for pid in (*self.fields, "valtown")},
+                              keys.keyring_status()), self._show_key_sources)
+
+    # -- building -------------------------------------------------------------------------
+
+    def _provider_box(self, pid: str) -> QGroupBox:
+        box = QGroupBox(TITLES[pid])
+        outer = QVBoxLayout(box)
+        form = QFormLayout()
+        outer.addLayout(form)
+        key = QLineEdit()
+        key.setEchoMode(QLineEdit.EchoMode.Password)
+        key.setPlaceholderText("checking…")
+        base_url = QLineEdit(getattr(self.settings, f"{pid}_base_url"))
+        base_url.setPlaceholderText(f"{DEFAULT_URLS[pid]}  (or {keys.BASE_URL_ENV_VARS[pid]})")
+        model = QComboBox()
+        model.setEditable(True)
+        model.setCurrentText(getattr(self.settings, f"{pid}_model"))
+        test = QPushButton("Test connection")
+        result = QLabel()
+        result.setWordWrap(True)
+        # Room for a two-line error from the start: the dialog then never has to grow.
+        result.setMinimumHeight(result.fontMetrics().lineSpacing() * 2 + 4)
+        result.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        test.clicked.connect(lambda: self.test_connection(pid))
+        form.addRow("API key" + (" (optional)" if pid == "openai" else ""), key)
+        form.addRow("Base URL", base_url)
+        form.addRow("Model", model)
+        if pid == "cerebras":
+            self.prediction = QCheckBox("Send the current code as a Predicted Output on edits")
+            self.prediction.setChecked(self.settings.cerebras_prediction)
+            form.addRow("", self.prediction)
+        row = QHBoxLayout()
+        row.addWidget(test)
+        row.addStretch(1)
+        outer.addLayout(row)
+        outer.addWidget(result)  # below, full width: an exact error can be long
+        self.fields[pid] = ProviderFields(key, base_url, model, result, test)
+        return box
+
+    def _routing_box(self) -> QGroupBox:
+        box = QGroupBox("Routing")
+        form = QFormLayout(box)
+        self.fast = QComboBox()
+        labels = {"auto": "Automatic: Cerebras, else the server above, else local",
+                  "local": "Always the local model", "cerebras": "Cerebras",
+                  "openai": "The OpenAI-compatible server"}
+        for choice in FAST_PROVIDERS:
+            self.fast.addItem(labels[choice], choice)
+        self.fast.setCurrentIndex(FAST_PROVIDERS.index(self.settings.fast_provider))
+        self.escalate = QCheckBox("Send hard or failed requests to Claude when kept (Enter)")
+        self.escalate.setChecked(self.settings.auto_escalate)
+        self.auto_fix = QCheckBox("Fix errors on their own after Enter (two tries: fast, "
+                                  "then Claude)")
+        self.auto_fix.setChecked(self.settings.auto_fix)
+        self.cap = QDoubleSpinBox()
+        self.cap.setRange(0, 10_000)
+        self.cap.setPrefix("$ ")
+        self.cap.setSpecialValueText("no cap")
+        self.cap.setValue(self.settings.daily_spend_cap_usd)
+        self.timeout = QDoubleSpinBox()
+        self.timeout.setRange(2, 300)
+        self.timeout.setSuffix(" s")
+        self.timeout.setValue(self.settings.request_timeout_s)
+        form.addRow("Fast tier (every keystroke)", self.fast)
+        form.addRow("", self.escalate)
+        form.addRow("", self.auto_fix)
+        form.addRow("Daily spending cap for Claude", self.cap)
+        form.addRow("Give up on a silent server after", self.timeout)
+        return box
+
+    def _valtown_box(self) -> QGroupBox:
+        box = QGroupBox("Val Town (File → Export to Val Town…)")
+        outer = QVBoxLayout(box)
+        form = QFormLayout()
+        outer.addLayout(form)
+        self.valtown_token = QLineEdit()
+        self.valtown_token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.valtown_token.setPlaceholderText("checking…")
+        self.valtown_url = QLineEdit(self.settings.valtown_base_url)
+        self.valtown_url.setPlaceholderText("https://api.val.town  (or VAL_TOWN_BASE_URL)")
+        form.addRow("API token", self.valtown_token)
+        form.addRow("Base URL", self.valtown_url)
+        hint = QLabel("Create a token at https://www.val.town/settings/api with val "
+                      "read+write and user read.")
+        hint.setWordWrap(True)
+        outer.addWidget(hint)
+        self.valtown_test = QPushButton("Test connection")
+        self.valtown_test.clicked.connect(self.test_valtown)
+        outer.addWidget(self.valtown_test)
+        self.valtown_result = QLabel()
+        self.valtown_result.setWordWrap(True)
+        outer.addWidget(self.valtown_result)
+        outer.addStretch(1)
+        return box
+
+    def test_valtown(self) -> None:
+        typed, url = self.valtown_token.text().strip(), self.valtown_url.text().strip()
+        self.valtown_test.setEnabled(False)
+        self.valtown_result.setText("Connecting…")
+
+        def work(_emit) -> str:
+            client = ValTownClient(keys.lookup("valtown", typed).key,
+                                   keys.base_url("valtown", url), timeout_s=10)
+            try:
+                me = client.me()
+            finally:
+                client.close()
+            return f"Signed in as {me.get('username')} ({me.get('tier') or 'free'} plan)."
+
+        def done(ok: bool, text: str) -> None:
+            self.valtown_test.setEnabled(True)
+            self.valtown_result.setStyleSheet("color:#1d6b2f" if ok else "color:#8a1f11")
+            self.valtown_result.setText(text)
+            self.tested.emit("valtown", ok, text)
+
+        self._run(work, lambda text: done(True, text), lambda message: done(False, message))
+
+    def _show_key_sources(self, found: tuple[dict[str, str], str]) -> None:
+        sources, keyring_note = found
+        valtown = sources.pop("valtown")
+        self.valtown_token.setPlaceholderText(
+            f"{SOURCES[valtown]} — type to replace" if valtown else
+            "not set — paste a token, or set VAL_TOWN_API_KEY")
+        for pid, source in sources.items():
+            self.fields[pid].key.setPlaceholderText(
+                f"{SOURCES[source]} — type to replace" if source else
+                f"not set — paste a key, or set {keys.ENV_VARS[pid]}")
+        self.keyring_note.setText(keyring_note)
+        self.keyring_note.setVisible(bool(keyring_note))
+
+    # -- testing and saving ----------------------------------------------------------------
+
+    def _typed(self, pid: str) -> tuple[str, str, str]:
+        f = self.fields[pid]
+        return f.key.text().strip(), f.base_url.text().strip(), f.model.currentText().strip()
+
+    def test_connection(self, pid: str) -> None:
+        """List the provider's models with what is typed (or the saved key)."""
+        typed_key, url, model = self._typed(pid)
+        f = self.fields[pid]
+        f.test.setEnabled(False)
+        f.result.setStyleSheet("")
+        f.result.setText("Connecting…")
+        timeout = self.timeout.value()
+
+        trial = replace(self.settings, request_timeout_s=timeout)
+
+        def work(_emit) -> list[str]:
+            provider = make_cloud_provider(pid, keys.lookup(pid, typed_key).key,
+                                           keys.base_url(pid, url), model or "-", trial)
+            try:
+                return provider.list_models()
+            finally:
+                provider.close()
+
+        self._run(work, lambda models: self._tested(pid, True, models),
+                  lambda message: self._tested(pid, False, message))
+
+    def _tested(self, pid: str, ok: bool, outcome) -> None:
+        f = self.fields[pid]
+        f.test.setEnabled(True)
+        if not ok:
+            f.result.setStyleSheet("color:#8a1f11")
+            f.result.setText(outcome)
+            self.tested.emit(pid, False, outcome)
+            return
+        chosen = f.model.currentText().strip()
+        f.model.clear()
+        f.model.addItems(outcome)
+        f.model.setCurrentText(chosen or (outcome[0] if outcome else ""))
+        text = f"Connected: {len(outcome)} models."
+        if chosen and chosen not in outcome:
+            text += f" '{chosen}' is not among them: pick one from the list."
+        f.result.setStyleSheet("color:#1d6b2f" if chosen in outcome else "color:#8a5a00")
+        f.result.setText(text)
+        self.tested.emit(pid, True, text)
+
+    def save(self) -> None:
+        s = self.settings
+        for pid, f in self.fields.items():
+            setattr(s, f"{pid}_base_url", f.base_url.text().strip())
+            setattr(s, f"{pid}_model", f.model.currentText().strip())
+        s.cerebras_prediction = self.prediction.isChecked()
+        s.fast_provider = self.fast.currentData()
+        s.auto_escalate = self.escalate.isChecked()
+        s.auto_fix = self.auto_fix.isChecked()
+        s.daily_spend_cap_usd = self.cap.value()
+        s.request_timeout_s = self.timeout.value()
+        s.valtown_base_url = self.valtown_url.text().strip()
+        typed = {pid: f.key.text().strip() for pid, f in self.fields.items()
+                 if f.key.text().strip()}
+        if self.valtown_token.text().strip():
+            typed["valtown"] = self.valtown_token.text().strip()
+
+        def work(_emit) -> None:
+            for pid, key in typed.items():
+                keys.save(pid, key)
+            s.save()
+
+        self._run(work, lambda _r: self._saved(), self._save_failed)
+
+    def _saved(self) -> None:
+        self.saved.emit()
+        self.accept()
+
+    def _save_failed(self, message: str) -> None:
+        self.keyring_note.setText(f"Could not save the settings: {message}")
+        self.keyring_note.show()
+
+    def _run(self, work, on_success, on_failure=None) -> None:
+        job = BackgroundJob(work, self)
+        self._jobs.add(job)
+        job.succeeded.connect(on_success)
+        if on_failure is not None:
+            job.failed.connect(on_failure)
+        job.succeeded.connect(lambda _r: self._jobs.discard(job))
+        job.failed.connect(lambda _m: self._jobs.discard(job))
+        job.start()
+

@@ -1,0 +1,128 @@
+"""The code editor: monospace, line numbers, web syntax colours, the usual undo.
+
+The app itself replaces the text while a model streams; `set_code_quietly` does that
+without emitting `edited_by_user`, so only a person's edits reach the hand-edit path
+(the Frescobaldi rule: the app's own writes do not trigger its own watchers).
+"""
+
+from __future__ import annotations
+
+# Imported now: the codec's lazy import on the first streamed update stalled the GUI
+# thread for about 40 ms (caught by a stall watchdog during the latency benchmark).
+import encodings.utf_16_le  # noqa: F401
+
+from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFontDatabase, QPainter, QTextCursor
+from PySide6.QtWidgets import QPlainTextEdit, QWidget
+
+from desktop.ui.editor.highlighter import WebHighlighter
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """Length of the common prefix, by bisection over C-speed slice comparisons."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        mid = (low + high + 1) // 2
+        if a[:mid] == b[:mid]:
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+def _utf16_len(text: str) -> int:
+    """Qt counts positions in UTF-16 units; an emoji is two of them."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+class _LineNumberArea(QWidget):
+    def __init__(self, editor: CodeEditor) -> None:
+        super().__init__(editor)
+        self._editor = editor
+
+    def sizeHint(self) -> QSize:
+        return QSize(self._editor.line_number_width(), 0)
+
+    def paintEvent(self, event) -> None:
+        self._editor.paint_line_numbers(event)
+
+
+class CodeEditor(QPlainTextEdit):
+    edited_by_user = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        font.setPointSize(10)
+        self.setFont(font)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.setTabStopDistance(self.fontMetrics().horizontalAdvance(" ") * 2)
+        self._highlighter = WebHighlighter(self.document())
+        self._numbers = _LineNumberArea(self)
+        self._quiet = False
+        self.blockCountChanged.connect(self._update_margin)
+        self.updateRequest.connect(self._scroll_numbers)
+        self.textChanged.connect(self._on_text_changed)
+        self._update_margin()
+
+    def set_code_quietly(self, code: str) -> None:
+        """Replace the text as one undoable step, keeping the scroll position.
+
+        Only the part after the common prefix is replaced: while a page streams in, that
+        is the last few lines, so re-highlighting stays cheap and the GUI stays fluid."""
+        old = self.toPlainText()
+        if code == old:
+            return
+        keep = _common_prefix(old, code)
+        bar = self.verticalScrollBar().value()
+        self._quiet = True
+        try:
+            cursor = QTextCursor(self.document())
+            cursor.beginEditBlock()
+            cursor.setPosition(_utf16_len(old[:keep]))
+            cursor.setPosition(_utf16_len(old), QTextCursor.MoveMode.KeepAnchor)
+            cursor.insertText(code[keep:])
+            cursor.endEditBlock()
+        finally:
+            self._quiet = False
+        self.verticalScrollBar().setValue(bar)
+
+    def _on_text_changed(self) -> None:
+        if not self._quiet:
+            self.edited_by_user.emit()
+
+    def line_number_width(self) -> int:
+        digits = len(str(max(1, self.blockCount())))
+        return 12 + self.fontMetrics().horizontalAdvance("9") * max(3, digits)
+
+    def _update_margin(self, _count: int = 0) -> None:
+        self.setViewportMargins(self.line_number_width(), 0, 0, 0)
+
+    def _scroll_numbers(self, rect: QRect, dy: int) -> None:
+        if dy:
+            self._numbers.scroll(0, dy)
+        else:
+            self._numbers.update(0, rect.y(), self._numbers.width(), rect.height())
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        area = self.contentsRect()
+        self._numbers.setGeometry(QRect(area.left(), area.top(), self.line_number_width(),
+                                        area.height()))
+
+    def paint_line_numbers(self, event) -> None:
+        painter = QPainter(self._numbers)
+        painter.fillRect(event.rect(), QColor("#f3f3f3"))
+        painter.setPen(QColor("#9a9a9a"))
+        block = self.firstVisibleBlock()
+        number = block.blockNumber()
+        top = round(self.blockBoundingGeometry(block).translated(self.contentOffset()).top())
+        height = self.fontMetrics().height()
+        while block.isValid() and top <= event.rect().bottom():
+            if block.isVisible():
+                painter.drawText(0, top, self._numbers.width() - 6, height,
+                                 Qt.AlignmentFlag.AlignRight, str(number + 1))
+            block = block.next()
+            top += round(self.blockBoundingRect(block).height()) if block.isValid() else height
+            number += 1
+        painter.end()

@@ -1,0 +1,225 @@
+"""The live preview: a QWebEngineView that shows generated pages, sandboxed.
+
+Generated code is untrusted. Each PreviewView gets its own off-the-record profile (no disk
+storage shared with anything), no access to local files, no new windows, and pages arrive
+through our own URL scheme. The scheme also avoids QWebEnginePage.setHtml, which silently
+fails for documents over about 2 MB.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QBuffer, QByteArray, QObject, QUrl, Signal
+from PySide6.QtWebEngineCore import (
+    QWebEngineLoadingInfo,
+    QWebEnginePage,
+    QWebEngineProfile,
+    QWebEngineScript,
+    QWebEngineSettings,
+    QWebEngineUrlRequestInterceptor,
+    QWebEngineUrlRequestJob,
+    QWebEngineUrlSchemeHandler,
+)
+from PySide6.QtWebEngineWidgets import QWebEngineView
+
+from desktop.core import paths
+from desktop.core.generation.extract import scripts_of
+from desktop.ui.app import PREVIEW_SCHEME
+
+_KEEP_DOCUMENTS = 8
+
+
+class PreviewSchemeHandler(QWebEngineUrlSchemeHandler):
+    """Serves keystroke://app/<n>/ from memory: the last few documents only."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._documents: dict[int, bytes] = {}
+
+    def publish(self, number: int, html: str) -> QUrl:
+        self._documents[number] = html.encode("utf-8")
+        for old in sorted(self._documents)[:-_KEEP_DOCUMENTS]:
+            del self._documents[old]
+        return QUrl(f"{PREVIEW_SCHEME.decode()}://app/{number}/")
+
+    def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:
+        parts = job.requestUrl().path().strip("/").split("/")
+        body = self._documents.get(int(parts[0])) if parts and parts[0].isdigit() else None
+        if body is None or len(parts) > 1:
+            job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
+            return
+        buffer = QBuffer(job)
+        buffer.setData(QByteArray(body))
+        job.reply(b"text/html;charset=utf-8", buffer)
+
+
+@dataclass
+class ConsoleReport:
+    """What a page said: uncaught errors apart from console.error calls."""
+
+    uncaught: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+
+class LocalFileBlocker(QWebEngineUrlRequestInterceptor):
+    """Blocks every request for a local file: navigations, and also the images, scripts
+    and fetches inside a page, which an acceptNavigationRequest override would not see."""
+
+    def interceptRequest(self, info) -> None:
+        if info.requestUrl().scheme() in ("file", "qrc"):
+            info.block(True)
+
+
+class SandboxedPage(QWebEnginePage):
+    """A page that cannot open windows or modal dialogs, and reports console errors.
+
+    alert(), confirm() and prompt() would stop the whole window behind a modal dialog on
+    every regeneration (and hang a headless check): they return at once instead, and are
+    reported as errors, so the error bar offers to fix them."""
+
+    console_message = Signal(int, str, int, str)  # level, message, line, source
+    _ERROR = QWebEnginePage.JavaScriptConsoleMessageLevel.ErrorMessageLevel.value
+
+    def createWindow(self, _type: QWebEnginePage.WebWindowType):
+        return None
+
+    def javaScriptConsoleMessage(self, level, message: str, line: int, source: str) -> None:
+        self.console_message.emit(int(level.value), message, line, source)
+
+    def _blocked(self, call: str, message: str) -> None:
+        self.console_message.emit(self._ERROR, f"{call} is not allowed in an app: "
+                                  f"{message[:100]!r} (show it in the page instead)", 0, "")
+
+    def javaScriptAlert(self, _origin, message: str) -> None:
+        self._blocked("alert()", message)
+
+    def javaScriptConfirm(self, _origin, message: str) -> bool:
+        self._blocked("confirm()", message)
+        return False
+
+    def javaScriptPrompt(self, _origin, message: str, _default: str) -> tuple[bool, str]:
+        self._blocked("prompt()", message)
+        return False, ""
+
+
+class PreviewView(QWebEngineView):
+    """Shows one document at a time. `page_shown(tag, ms)` fires when a document finished
+    loading (show_html) or was patched in place (patch_html), with the tag given and the
+    time it took."""
+
+    page_shown = Signal(object, float)
+    error_logged = Signal(str)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._profile = QWebEngineProfile()  # no storage name: off the record
+        self._handler = PreviewSchemeHandler(self._profile)
+        self._profile.installUrlSchemeHandler(PREVIEW_SCHEME, self._handler)
+        self._blocker = LocalFileBlocker(self._profile)
+        self._profile.setUrlRequestInterceptor(self._blocker)
+        page = SandboxedPage(self._profile, self)
+        # The profile must outlive its page: as the page's child it is deleted after it.
+        self._profile.setParent(page)
+        settings = page.settings()
+        settings.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessFileUrls,
+                              False)
+        settings.setAttribute(QWebEngineSettings.WebAttribute.JavascriptCanOpenWindows, False)
+        settings.setAttribute(QWebEngineSettings.WebAttribute.JavascriptCanAccessClipboard,
+                              False)
+        page.console_message.connect(self._on_console)
+        morph = QWebEngineScript()
+        morph.setName("keystroke-morph")
+        morph.setSourceCode((paths.resources_dir() / "web" / "morph.js").read_text())
+        morph.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentCreation)
+        morph.setWorldId(QWebEngineScript.ScriptWorldId.ApplicationWorld)
+        morph.setRunsOnSubFrames(False)
+        page.scripts().insert(morph)
+        self.setPage(page)
+        self.report = ConsoleReport()
+        self._number = 0
+        self._pending: dict[int, tuple[object, float]] = {}
+        self._pending_url: tuple[str, object, float] | None = None
+        self._shown_scripts: tuple[str, ...] | None = None  # of the loaded page; None: loading
+        self._loading_scripts: tuple[str, ...] = ()
+        self._patching = False
+        self._next_patch: tuple[str, object] | None = None
+        page.loadingChanged.connect(self._on_loading_changed)
+
+    @property
+    def profile(self) -> QWebEngineProfile:
+        return self._profile
+
+    def show_html(self, html: str, tag: object = None) -> None:
+        """Load the document afresh: its scripts run."""
+        self._number += 1
+        self._pending = {self._number: (tag, time.perf_counter())}
+        self._pending_url = None
+        self._loading_scripts = scripts_of(html)
+        self._shown_scripts = None
+        self._next_patch = None
+        self.report = ConsoleReport()
+        self.load(self._handler.publish(self._number, html))
+
+    def show_url(self, url: str, tag: object = None) -> None:
+        """Load a page that a local val serves (only 127.0.0.1 ever comes here)."""
+        self._number += 1
+        self._pending = {}
+        self._pending_url = (url, tag, time.perf_counter())
+        self._loading_scripts = ()
+        self._shown_scripts = None
+        self._next_patch = None
+        self.report = ConsoleReport()
+        self.load(QUrl(url))
+
+    def patch_html(self, html: str, tag: object = None) -> None:
+        """Bring the live page to `html` in place when only markup and styles changed,
+        keeping scroll position, typed input and focus; otherwise load it afresh."""
+        if self._shown_scripts is None or scripts_of(html) != self._shown_scripts:
+            self.show_html(html, tag)
+            return
+        if self._patching:  # one patch at a time; only the newest waiting one matters
+            self._next_patch = (html, tag)
+            return
+        started = time.perf_counter()
+        self._patching = True
+
+        def patched(_result) -> None:
+            self._patching = False
+            self.page_shown.emit(tag, (time.perf_counter() - started) * 1000)
+            if self._next_patch is not None:
+                self.patch_html(*self._next_patch)
+                self._next_patch = None
+
+        self.page().runJavaScript(f"window.__keystrokeMorph({json.dumps(html)})",
+                                  QWebEngineScript.ScriptWorldId.ApplicationWorld, patched)
+
+    def _on_loading_changed(self, info: QWebEngineLoadingInfo) -> None:
+        # The finished load's own URL says which document it was: a load that finishes
+        # (or is cut short) just as a newer document is requested is not the newer one.
+        if info.status() != QWebEngineLoadingInfo.LoadStatus.LoadSucceededStatus:
+            return
+        if self._pending_url is not None and (
+                info.url().toString().rstrip("/") == self._pending_url[0].rstrip("/")):
+            _url, tag, started = self._pending_url
+            self._pending_url = None
+            self.page_shown.emit(tag, (time.perf_counter() - started) * 1000)
+            return
+        path = info.url().path().strip("/")
+        if not path.isdigit() or int(path) not in self._pending:
+            return
+        tag, started = self._pending.pop(int(path))
+        self._shown_scripts = self._loading_scripts
+        self.page_shown.emit(tag, (time.perf_counter() - started) * 1000)
+
+    def _on_console(self, level: int, message: str, line: int, source: str) -> None:
+        if level != QWebEnginePage.JavaScriptConsoleMessageLevel.ErrorMessageLevel.value:
+            return
+        where = f" (line {line})" if line else ""
+        if message.startswith("Uncaught"):
+            self.report.uncaught.append(message + where)
+        else:
+            self.report.console_errors.append(message + where)
+        self.error_logged.emit(message + where)
