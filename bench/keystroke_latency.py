@@ -32,12 +32,12 @@ from desktop.ui.app import make_application
 APP = make_application(headless=True)
 
 import desktop.core.generation.generate as generation_module  # noqa: E402
-from desktop.core.local_models.loading import open_local_provider  # noqa: E402
 from desktop.core.generation.prompts import build_messages  # noqa: E402
+from desktop.core.local_models.loading import open_local_provider  # noqa: E402
 from desktop.core.providers.base import Message  # noqa: E402
 from desktop.core.settings import Settings  # noqa: E402
-from desktop.ui.window.main_window import MainWindow  # noqa: E402
 from desktop.ui.stall_monitor import StallMonitor  # noqa: E402
+from desktop.ui.window.main_window import MainWindow  # noqa: E402
 
 SESSIONS = [
     ["a pomodoro timer with start and stop", "make the start button green",
@@ -173,31 +173,31 @@ def run_mode(provider, optimized: bool, sessions: list[list[str]], max_tokens: i
     original_messages = generation_module.build_messages
     if not optimized:
         generation_module.build_messages = instruction_first
-        window.controller.cache.get = lambda *_a: None
+        window.loop.cache.get = lambda *_a: None
         window.preview.patch_html = window.preview.show_html
-        real_cancel = window.controller._cancel_running
+        real_cancel = window.loop._cancel_running
 
         def no_cancel() -> None:  # forget the stale request but let it run to the end
-            if window.controller._running is not None:
-                window.controller._running.cancel = _Never()
+            if window.loop._running is not None:
+                window.loop._running.cancel = _Never()
             real_cancel()
 
-        window.controller._cancel_running = no_cancel
+        window.loop._cancel_running = no_cancel
         provider.drop_superseded = False
     recorder = Recorder(window)
     rows = []
     try:
         for session in sessions:
-            window.new_project()
+            window.versions.new_project()
             spin_until(lambda: window.history.list.count() == 0, 10)
             for instruction in session:
                 recorder.reset()
                 stalls = StallMonitor(catch_over_ms=CATCH_STALLS_MS)
                 stalls.start()
                 last_key = type_instruction(window, instruction, recorder)
-                window.controller.commit()
+                window.loop.commit()
                 spin_until(lambda r=recorder: r.final_at is not None
-                           and not window.controller.busy, 600)
+                           and not window.loop.busy, 600)
                 spin_until(lambda: provider.idle, 600)  # the baseline's stale requests
                 stalls.stop()
                 rows.append({
@@ -221,7 +221,7 @@ def run_mode(provider, optimized: bool, sessions: list[list[str]], max_tokens: i
     finally:
         generation_module.build_messages = original_messages
         provider.drop_superseded = True
-        window.controller.set_local(None)  # closing the window would close the shared model
+        window.loop.set_local(None)  # closing the window would close the shared model
         window.close()
     return rows
 

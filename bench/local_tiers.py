@@ -22,10 +22,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("KEYSTROKE_HOME", tempfile.mkdtemp(prefix="keystroke-bench-"))
 
+from desktop.core.generation.prompts import build_messages
 from desktop.core.local_models.catalog import load_catalog
 from desktop.core.local_models.files import ensure_model_file
 from desktop.core.local_models.speed import measure_speed
-from desktop.core.generation.prompts import build_messages
 from desktop.core.providers.base import ChatRequest, Done, TextDelta
 from desktop.core.providers.llama_local import LlamaProvider
 from desktop.core.providers.local_gate import STRONG, LocalGate

@@ -23,9 +23,9 @@ os.environ.setdefault("KEYSTROKE_HOME", tempfile.mkdtemp(prefix="keystroke-bench
 from llama_cpp import Llama
 from llama_cpp.llama_speculative import LlamaPromptLookupDecoding
 
+from desktop.core.generation.prompts import build_messages
 from desktop.core.local_models.catalog import load_catalog
 from desktop.core.local_models.files import ensure_model_file
-from desktop.core.generation.prompts import build_messages
 from desktop.core.settings import default_threads
 
 APP = (Path(__file__).resolve().parent / "edit_corpus.py").read_text().split(

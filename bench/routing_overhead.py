@@ -23,9 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("KEYSTROKE_HOME", tempfile.mkdtemp(prefix="keystroke-bench-"))
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
+from desktop.core.generation.generate import GenerationRequest, generate
 from desktop.core.routing.breaker import CircuitBreaker
 from desktop.core.routing.failover import generate_routed
-from desktop.core.generation.generate import GenerationRequest, generate
 from desktop.core.routing.pool import ProviderPool
 from desktop.core.routing.router import Router
 from desktop.core.settings import Settings

@@ -47,33 +47,33 @@ def run(cps: float, instructions: list[str]) -> None:
     started = time.perf_counter()
     window = MainWindow(settings)
     window.show()
-    while window.controller.local is None:
+    while window.engine.local is None:
         spin(app, 0.05)
         if window.banner.isVisible():
             sys.exit(window.banner.text())
     print(f"model ready in {time.perf_counter() - started:.1f} s "
-          f"({window.controller.local.model_name}, {settings.effective_threads} threads)")
+          f"({window.engine.local.model_name}, {settings.effective_threads} threads)")
     for instruction in instructions:
         latencies: list[float] = []
         results: list[GenerationResult] = []
-        window.controller.latency_measured.connect(latencies.append)
-        window.controller.result_ready.connect(results.append)
-        before = window.controller.generations_started
+        window.loop.latency_measured.connect(latencies.append)
+        window.loop.result_ready.connect(results.append)
+        before = window.loop.generations_started
         typed_at = time.perf_counter()
         for n in range(1, len(instruction) + 1):
             window.prompt.setPlainText(instruction[:n])
             spin(app, 1 / cps)
-        while window.controller.busy:
+        while window.loop.busy:
             spin(app, 0.05)
         finished_ms = (time.perf_counter() - typed_at - len(instruction) / cps) * 1000
         spin(app, 0.5)
-        window.controller.latency_measured.disconnect(latencies.append)
-        window.controller.result_ready.disconnect(results.append)
+        window.loop.latency_measured.disconnect(latencies.append)
+        window.loop.result_ready.disconnect(results.append)
         final = results[-1] if results else None
         ttfts = [r.ttft_ms for r in results if r.ttft_ms is not None and not r.from_cache]
         print(f"\n{instruction!r} typed at {cps:g} chars/s")
         print(f"  keystrokes {len(instruction)}, generations started "
-              f"{window.controller.generations_started - before}")
+              f"{window.loop.generations_started - before}")
         if latencies:
             print(f"  key→preview ms: median {statistics.median(latencies):,.0f}, "
                   f"min {min(latencies):,.0f}, max {max(latencies):,.0f} "
@@ -87,7 +87,7 @@ def run(cps: float, instructions: list[str]) -> None:
                   f"{final.cached_tokens}/{final.tokens_in} tokens, "
                   f"last keystroke → finished page {finished_ms:,.0f} ms")
         window.prompt.clear_quietly()
-        window.controller.cancel_and_restore()
+        window.loop.cancel_and_restore()
     window.close()
 
 

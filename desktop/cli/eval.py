@@ -11,24 +11,22 @@ import tempfile
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from desktop.cli.generate import CLOUD_MODEL_SETTINGS, local_pool
-from desktop.core.routing.breaker import CircuitBreaker
+from desktop.cli.generate import cloud_model_override
+from desktop.cli.terminal import cli_engine
 from desktop.core.checking.judge import (
     EvalCase,
     Verdict,
     check_script,
     judge,
-    load_suite,
-    prompt_version,
     static_problems,
 )
-from desktop.core.routing.failover import generate_routed
-from desktop.core.generation.fixing import fix_instruction
-from desktop.core.generation.generate import GenerationRequest, GenerationResult
-from desktop.core.routing.pool import ProviderPool
-from desktop.core.providers.base import Provider, ProviderError
-from desktop.core.routing.router import RouteDecision, Router
 from desktop.core.checking.second_opinion import ask_judge
+from desktop.core.evals.suites import load_suite, prompt_version
+from desktop.core.generation.generate import GenerationRequest, GenerationResult
+from desktop.core.providers.base import Provider, ProviderError
+from desktop.core.routing import commit
+from desktop.core.routing.engine import Engine
+from desktop.core.routing.router import RouteDecision
 from desktop.core.settings import Settings
 from desktop.core.store import Store
 from desktop.core.store.eval_runs import CaseResult, previous_run, record_run
@@ -36,9 +34,7 @@ from desktop.core.store.eval_runs import CaseResult, previous_run, record_run
 
 def run_eval(args: argparse.Namespace, model: str) -> int:
     settings = Settings.load()
-    if args.provider in CLOUD_MODEL_SETTINGS and model:
-        setattr(settings, CLOUD_MODEL_SETTINGS[args.provider], model)
-        model = ""
+    model = cloud_model_override(settings, args.provider, model)
     # Nobody types during an eval: the local models may use every core.
     settings.threads = args.threads or os.cpu_count() or 1
     fix = settings.auto_fix if args.fix is None else args.fix
@@ -46,22 +42,14 @@ def run_eval(args: argparse.Namespace, model: str) -> int:
     if args.limit:
         cases = cases[:args.limit]
     strong_model = model if args.provider == "local-strong" else ""
-    pool = local_pool(settings, "" if strong_model else model, strong_model)
-    breaker = CircuitBreaker()
-    router = Router(settings, breaker, pool.available())
+    engine = cli_engine(settings, "" if strong_model else model, strong_model)
     rows = []
     try:
-        judge_by = _second_opinion(pool, router, cases, args.second_opinion)
+        engine.refresh()
+        judge_by = _second_opinion(engine, cases, args.second_opinion)
         for case in cases:
-            decision = (router.route(case.request, "commit") if args.provider == "auto"
-                        else router.forced(args.provider, case.request))
-            request = GenerationRequest(case.request, "", args.max_tokens or settings.max_tokens,
-                                        settings.temperature)
-            result = _generate(pool, decision, request, breaker)
-            verdict, errors = judge_result(case, result, judge_by)
-            if fix and errors and result.code is not None:
-                result, verdict = _fix(case, pool, router, breaker, decision, request, result,
-                                       errors, args.provider == "auto", judge_by)
+            result, verdict = evaluate_case(engine, case, args.provider, fix,
+                                            args.max_tokens or settings.max_tokens, judge_by)
             rows.append((case, result, verdict))
             if args.keep and result.code is not None:
                 args.keep.mkdir(parents=True, exist_ok=True)
@@ -70,54 +58,68 @@ def run_eval(args: argparse.Namespace, model: str) -> int:
             print(f"{mark}  {case.id:16s} {result.total_ms / 1000:6.1f} s  "
                   f"{result.tokens_out:5d} tok  {verdict.reason}", file=sys.stderr)
     finally:
-        pool.close()
+        engine.close()
     summary = _summary(rows, fix)
     previous = _store(args.suite, args.provider, rows, summary)
     _print(args, rows, summary, previous)
     return 0 if summary["passed"] == len(rows) else 1
 
 
-def _second_opinion(pool: ProviderPool, router: Router, cases: list[EvalCase],
-                    wanted: bool) -> Provider | None:
+def evaluate_case(engine: Engine, case: EvalCase, provider: str, fix: bool, max_tokens: int,
+                  judge_by: Provider | None = None) -> tuple[GenerationResult, Verdict]:
+    """One case as the window would make it: Enter without a draft (routing/commit.py:
+    the strong tier remakes a failed draft), then, with `fix`, auto-fix's tries. The time
+    and tokens of every attempt are counted (so is their cost, which follows from them)."""
+    settings = engine.settings
+    request = GenerationRequest(case.request, "", max_tokens, settings.temperature)
+    judged: dict[int, tuple[Verdict, list[str]]] = {}
+    made: list[GenerationResult] = []
+
+    def make(route: RouteDecision, asked: GenerationRequest = request) -> GenerationResult:
+        made.append(engine.run(route, asked))
+        return made[-1]
+
+    def failure_of(result: GenerationResult) -> str:
+        judged[id(result)] = judge_result(case, result, judge_by)
+        return commit.draft_failure(result, judged[id(result)][1])
+
+    if provider == "auto":
+        result, _plans = commit.enter_without_a_draft(engine.router, case.request, make,
+                                                      failure_of)
+    else:
+        result = make(engine.router.forced(provider, case.request))
+    if id(result) not in judged:
+        failure_of(result)
+    verdict, errors = judged[id(result)]
+    attempt = 1
+    while fix and errors and result.code is not None:
+        plan = commit.plan_fix(engine.router, errors, attempt, by_user=False)
+        if plan is None:
+            break
+        route = plan.route if provider == "auto" else engine.router.forced(
+            provider, plan.instruction)
+        result = make(route, replace(request, instruction=plan.instruction,
+                                     base_code=result.code))
+        failure_of(result)
+        verdict, errors = judged[id(result)]
+        verdict = replace(verdict, reason=(verdict.reason + " (after a fix)").strip())
+        attempt += 1
+    return replace(result, total_ms=sum(r.total_ms for r in made),
+                   tokens_in=sum(r.tokens_in for r in made),
+                   tokens_out=sum(r.tokens_out for r in made)), verdict
+
+
+def _second_opinion(engine: Engine, cases: list[EvalCase], wanted: bool) -> Provider | None:
     """Claude, when some case asks a judge question, Claude has a key, and the user did not
     turn the second opinion off."""
-    if not wanted or not any(c.judge for c in cases) or "anthropic" not in router.available:
+    if not wanted or not any(c.judge for c in cases) or \
+            "anthropic" not in engine.router.available:
         return None
     try:
-        return pool.get("anthropic")
+        return engine.pool.get("anthropic")
     except ProviderError as exc:
         print(f"keystroke: no second opinion: {exc}", file=sys.stderr)
         return None
-
-
-def _generate(pool: ProviderPool, decision: RouteDecision, request: GenerationRequest,
-              breaker: CircuitBreaker) -> GenerationResult:
-    result = None
-    for event in generate_routed(pool, decision, request, breaker):
-        if isinstance(event, GenerationResult):
-            result = event
-    assert result is not None
-    return result
-
-
-def _fix(case: EvalCase, pool: ProviderPool, router: Router, breaker: CircuitBreaker,
-         decision: RouteDecision, request: GenerationRequest, first: GenerationResult,
-         errors: list[str], routed: bool, judge_by: Provider | None
-         ) -> tuple[GenerationResult, Verdict]:
-    """The window's fix step: the errors go back to the model with the broken page, once
-    (routed, the strong tier answers, as Fix it does). The time and tokens of both
-    attempts are counted (so is their cost, which follows from the tokens)."""
-    assert first.code is not None
-    instruction = fix_instruction(errors)
-    again = (router.route(instruction, "commit", want_strong=True, strong_why="fixing errors")
-             if routed else router.forced(decision.provider_id, instruction))
-    fixed = _generate(pool, again, replace(request, instruction=instruction,
-                                           base_code=first.code), breaker)
-    verdict, _errors = judge_result(case, fixed, judge_by)
-    total = replace(fixed, total_ms=first.total_ms + fixed.total_ms,
-                    tokens_in=first.tokens_in + fixed.tokens_in,
-                    tokens_out=first.tokens_out + fixed.tokens_out)
-    return total, replace(verdict, reason=(verdict.reason + " (after a fix)").strip())
 
 
 def judge_result(case: EvalCase, result: GenerationResult,

@@ -8,10 +8,10 @@ import json
 import sys
 from pathlib import Path
 
-from desktop.core import keys
 from desktop.core.settings import Settings
 from desktop.core.store import Store
-from desktop.core.valtown.client import ValTownClient, ValTownError
+from desktop.core.valtown import client as valtown
+from desktop.core.valtown.client import ValTownError
 from desktop.core.valtown.exporter import export_to_folder, export_to_valtown
 from desktop.core.valtown.layout import ExportError
 
@@ -52,13 +52,13 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def _to_valtown(args, store: Store, project, code: str, remembered: dict) -> int:
-    token = keys.lookup("valtown").key
+    token = valtown.stored_token().key
     if not token:
         print("keystroke: no Val Town token. Create one at https://www.val.town/settings/api "
               "(val read+write, user read) and set VAL_TOWN_API_KEY, or save it in Model → "
               "Providers and Keys….", file=sys.stderr)
         return 1
-    client = ValTownClient(token, keys.base_url("valtown", Settings.load().valtown_base_url))
+    client = valtown.ValTownClient(token, valtown.base_url(Settings.load().valtown_base_url))
     try:
         result = export_to_valtown(client, code, args.name or project.name,
                                    remembered.get("val_id", ""), args.update)

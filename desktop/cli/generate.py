@@ -11,97 +11,63 @@ import tempfile
 from pathlib import Path
 
 from desktop.cli.history import record_generation
-from desktop.core.routing.breaker import CircuitBreaker
-from desktop.core.routing.failover import generate_routed
+from desktop.cli.terminal import cli_engine, say
 from desktop.core.generation.generate import CodeProgress, GenerationRequest, GenerationResult
-from desktop.core.local_models.loading import open_local_provider
-from desktop.core.routing.pool import ProviderPool
-from desktop.core.providers.local_gate import LocalGate
-from desktop.core.routing.router import STRONG_TIER, RouteDecision, Router, strip_command
-from desktop.core.settings import Settings
-from desktop.core.store import Store
-from desktop.core.store.reports import spent_today
+from desktop.core.generation.instructions import strip_command
 from desktop.core.generation.kinds import kind_for
-
-CLOUD_MODEL_SETTINGS = {"cerebras": "cerebras_model", "anthropic": "anthropic_model",
-                        "openai": "openai_model"}
-
-
-def terminal_progress(done: int, total: int) -> None:
-    width = 30
-    filled = int(width * done / max(total, 1))
-    sys.stderr.write(f"\rPreparing the local model (first run only) [{'#' * filled}"
-                     f"{'.' * (width - filled)}] {done / 1e6:,.0f}/{total / 1e6:,.0f} MB")
-    if done >= total:
-        sys.stderr.write("\n")
-    sys.stderr.flush()
+from desktop.core.providers import registry
+from desktop.core.routing import commit
+from desktop.core.routing.engine import Engine
+from desktop.core.routing.router import STRONG_TIER, RouteDecision
+from desktop.core.settings import Settings
 
 
-def local_pool(settings: Settings, model: str = "", strong_model: str = "") -> ProviderPool:
-    """A pool whose two local models load on first use and share one gate."""
-    gate = LocalGate()
-    return ProviderPool(
-        settings,
-        lambda: open_local_provider(settings, model, progress=terminal_progress, warm=False,
-                                    status=_say, gate=gate),
-        lambda: open_local_provider(settings, strong_model, progress=terminal_progress,
-                                    warm=False, status=_say, tier="strong", gate=gate))
-
-
-def _say(text: str) -> None:
-    print(f"keystroke: {text}", file=sys.stderr)
-
-
-def _spent_today() -> float:
-    store = Store()
-    try:
-        return spent_today(store)
-    finally:
-        store.close()
+def cloud_model_override(settings: Settings, provider: str, model: str) -> str:
+    """`--model` names the cloud provider's model when one is chosen (then no local model
+    is overridden); else it is a local catalog id or GGUF path, returned."""
+    if provider != "auto" and not registry.spec(provider).local and model:
+        registry.set_model(settings, provider, model)
+        return ""
+    return model
 
 
 def run_generate(args: argparse.Namespace, model: str) -> int:
     settings = Settings.load()
-    local_model = model
-    if args.provider in CLOUD_MODEL_SETTINGS and model:
-        setattr(settings, CLOUD_MODEL_SETTINGS[args.provider], model)
-        local_model = ""
-    base = args.base.read_text(encoding="utf-8") if args.base else ""
-    pool = local_pool(settings, local_model)
-    breaker = CircuitBreaker()
-    router = Router(settings, breaker, pool.available())
-    request = GenerationRequest(args.instruction, base,
-                                args.max_tokens or settings.max_tokens, settings.temperature,
-                                args.edit_format or settings.edit_format,  # per provider below
-                                kind_for(args.instruction, base))
+    local_model = cloud_model_override(settings, args.provider, model)
+    engine = cli_engine(settings, local_model)
     try:
-        if args.provider == "auto":
-            decision = router.route(args.instruction, "commit", spent_today_usd=_spent_today())
-        else:
-            decision = router.forced(args.provider, args.instruction)
-        result = _run(pool, breaker, decision, request, args)
-        failure = _fast_failure(result, router) if args.provider == "auto" and \
-            not decision.escalated else ""
-        if failure:
-            retry = router.route(args.instruction, "commit", fast_failure=failure,
-                                 spent_today_usd=_spent_today())
-            if retry.escalated:
-                _say(f"the fast result failed ({failure})")
-                result = _run(pool, breaker, retry, request, args)
+        result = generate_and_keep(engine, args)
     finally:
-        pool.close()
+        engine.close()
     return _report(args, result)
 
 
-def _fast_failure(result: GenerationResult, router: Router) -> str:
+def generate_and_keep(engine: Engine, args: argparse.Namespace) -> GenerationResult:
+    """What Enter does in the window, for one instruction: routing/commit.py decides."""
+    engine.refresh()
+    base = args.base.read_text(encoding="utf-8") if args.base else ""
+    settings = engine.settings
+    request = GenerationRequest(args.instruction, base,
+                                args.max_tokens or settings.max_tokens, settings.temperature,
+                                kind=kind_for(args.instruction, base))
+    if args.provider != "auto":
+        return _run(engine, engine.router.forced(args.provider, args.instruction), request,
+                    args)
+    result, plans = commit.enter_without_a_draft(
+        engine.router, args.instruction, lambda route: _run(engine, route, request, args),
+        lambda draft: _draft_failure(engine, draft))
+    if plans[-1].step is commit.Step.ESCALATE and len(plans) > 1:
+        say(f"route: {plans[-1].route.reason}")
+    return result
+
+
+def _draft_failure(engine: Engine, result: GenerationResult) -> str:
     """Why the fast tier's result should go to the strong tier, if it should: no code, or a
     page that throws when loaded (checked only when a strong tier exists, since the check
     starts a headless browser)."""
-    if result.finish_reason == "cancelled" or not router.settings.auto_escalate:
-        return ""
-    if result.code is None:
-        return "no code came back"
-    if not STRONG_TIER & router.available:
+    if not engine.settings.auto_escalate or result.code is None:
+        return commit.draft_failure(result)
+    if not STRONG_TIER & engine.router.available:
         return ""
     from desktop.ui.preview.page_check import check_page, check_val
 
@@ -109,21 +75,16 @@ def _fast_failure(result: GenerationResult, router: Router) -> str:
         page = Path(folder) / ("main.http.ts" if result.kind == "val" else "index.html")
         page.write_text(result.code, encoding="utf-8")
         report = check_val(page) if result.kind == "val" else check_page(str(page))
-        if report.server_errors:
-            return f"the val failed: {report.server_errors[0][:100]}"
-    return (f"the page threw: {report.uncaught_errors[0][:100]}" if report.uncaught_errors
-            else "")
+    return commit.draft_failure(result, report.uncaught_errors, report.server_errors)
 
 
-def _run(pool: ProviderPool, breaker: CircuitBreaker, decision: RouteDecision,
-         request: GenerationRequest, args: argparse.Namespace) -> GenerationResult:
-    _say(f"route: {decision.reason}")
+def _run(engine: Engine, decision: RouteDecision, request: GenerationRequest,
+         args: argparse.Namespace) -> GenerationResult:
+    say(f"route: {decision.reason}")
     stream_to_stdout = args.output is None and not args.json
     printed = ""
     result: GenerationResult | None = None
-    formats = ((lambda _provider: args.edit_format) if args.edit_format
-               else pool.settings.edit_format_for)
-    for event in generate_routed(pool, decision, request, breaker, edit_format_for=formats):
+    for event in engine.stream(decision, request, edit_format=args.edit_format or ""):
         if isinstance(event, GenerationResult):
             result = event
         elif stream_to_stdout and event.raw.startswith(printed):
@@ -141,10 +102,10 @@ def _run(pool: ProviderPool, breaker: CircuitBreaker, decision: RouteDecision,
             sys.stdout.write(result.code[len(printed):])
         else:
             sys.stdout.write("\n")
-            _say("the finished page differs from the streamed text (it was repaired); use "
+            say("the finished page differs from the streamed text (it was repaired); use "
                  "-o FILE to get the exact page.")
     if result.route_reason != decision.reason:
-        _say(f"route: {result.route_reason}")
+        say(f"route: {result.route_reason}")
     return result
 
 
@@ -154,7 +115,7 @@ def _report(args: argparse.Namespace, result: GenerationResult) -> int:
     instruction = strip_command(args.instruction)[0]
     project = record_generation(instruction, result, args.project) if result.ok else None
     if result.message:
-        _say(result.message)
+        say(result.message)
     if args.json:
         print(json.dumps({
             "provider": result.provider, "model": result.model,

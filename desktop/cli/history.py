@@ -7,8 +7,8 @@ import argparse
 import json
 import sys
 
-from desktop.core.projects import history
 from desktop.core.generation.generate import GenerationResult
+from desktop.core.projects import history
 from desktop.core.store import Store
 from desktop.core.store.database import Project
 from desktop.core.store.reports import usage_by_model, version_history

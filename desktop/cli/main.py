@@ -4,17 +4,15 @@ same core (and, for check and snapshot, the same preview) as the window."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from desktop.core.local_models.files import ModelFileError
+from desktop.core.providers import registry
 from desktop.core.providers.base import ProviderError
 from desktop.core.runtime.val_server import ValRuntimeError
 from desktop.core.settings import Settings
 from desktop.core.store import StoreError
-
-PROVIDER_CHOICES = ["auto", "local", "local-strong", "cerebras", "anthropic", "openai"]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,7 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("instruction")
     gen.add_argument("--base", type=Path, help="an HTML file to change instead of starting anew")
     gen.add_argument("--provider", default="auto",
-                     choices=PROVIDER_CHOICES,
+                     choices=registry.cli_choices(),
                      help="auto (default): the fast tier (Cerebras with a key, else the local "
                           "model), the strong tier (Claude, else the local strong model) for "
                           "hard requests or /sonnet, falling back on failure")
@@ -48,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
 
     ev = sub.add_parser("eval", help="generate a suite of apps and judge whether they work")
     ev.add_argument("--provider", default="local",
-                    choices=PROVIDER_CHOICES)
+                    choices=registry.cli_choices())
     ev.add_argument("--model", dest="sub_model", default="", metavar="MODEL")
     ev.add_argument("--suite", default="basic", help="a file in resources/evals (default basic)")
     ev.add_argument("--limit", type=int, default=0, help="only the first N requests")
@@ -120,36 +118,21 @@ def main(argv: list[str] | None = None) -> int:
 
             return run_serve(args)
         if args.command == "check":
-            return _check(args)
+            from desktop.cli.check import run_check
+
+            return run_check(args)
         if args.command in ("history", "usage"):
             from desktop.cli.history import run_history, run_usage
 
             return run_history(args) if args.command == "history" else run_usage(args)
         if args.command == "snapshot":
-            from desktop.ui.window.snapshot import take_snapshot
+            from desktop.cli.snapshot import run_snapshot
 
-            return take_snapshot(args.file, args.prompt, model, args.output)
+            return run_snapshot(args, model)
     except (ModelFileError, ProviderError, StoreError, ValRuntimeError, OSError) as exc:
         print(f"keystroke: {exc}", file=sys.stderr)
         return 1
     return _gui(model)
-
-
-def _check(args: argparse.Namespace) -> int:
-    from desktop.core.generation.kinds import is_val
-    from desktop.ui.preview.page_check import check_page, check_val
-
-    target = Path(args.target)
-    if "://" not in args.target and target.suffix in (".ts", ".tsx", ".js") and is_val(
-            target.read_text(encoding="utf-8")):
-        report = check_val(target, settle_ms=args.settle_ms)
-    else:
-        report = check_page(args.target, settle_ms=args.settle_ms)
-    if args.json:
-        print(json.dumps(report.as_dict(), indent=2))
-    else:
-        print(report.summary())
-    return 1 if report.threw else 0
 
 
 def _gui(model: str) -> int:

@@ -9,10 +9,8 @@ import signal
 import sys
 import time
 
-from desktop.cli.generate import local_pool
+from desktop.cli.terminal import cli_engine
 from desktop.core import paths
-from desktop.core.routing.breaker import CircuitBreaker
-from desktop.core.routing.router import Router
 from desktop.core.runtime.model_bridge import ModelBridge
 from desktop.core.runtime.val_server import ValServer
 from desktop.core.settings import Settings
@@ -25,9 +23,9 @@ def run_serve(args: argparse.Namespace) -> int:
     name = re.sub(r"[^A-Za-z0-9_-]+", "-", args.val.name.split(".")[0]) or "val"
     settings = Settings.load()
     # std/openai calls are answered by the fast tier; the local model loads on first use.
-    pool = local_pool(settings)
-    router = Router(settings, CircuitBreaker(), pool.available())
-    bridge = ModelBridge(lambda: pool.get(router.fast_tier()[0]))
+    engine = cli_engine(settings)
+    engine.refresh()
+    bridge = ModelBridge(engine.fast_provider)
     server = ValServer(paths.data_home() / "vals" / name, bridge.url)
     print(server.start(code, args.port), flush=True)
     print(f"keystroke: serving {args.val} (data in {server.sandbox}); Ctrl+C stops it.",
@@ -45,5 +43,5 @@ def run_serve(args: argparse.Namespace) -> int:
     finally:
         server.stop()
         bridge.close()
-        pool.close()
+        engine.close()
     return 0

@@ -18,10 +18,6 @@ from dataclasses import dataclass
 log = logging.getLogger(__name__)
 
 SERVICE = "keystroke"
-ENV_VARS = {"cerebras": "CEREBRAS_API_KEY", "anthropic": "ANTHROPIC_API_KEY",
-            "openai": "OPENAI_API_KEY", "valtown": "VAL_TOWN_API_KEY"}
-BASE_URL_ENV_VARS = {"cerebras": "CEREBRAS_BASE_URL", "anthropic": "ANTHROPIC_BASE_URL",
-                     "openai": "OPENAI_BASE_URL", "valtown": "VAL_TOWN_BASE_URL"}
 
 
 @dataclass(frozen=True)
@@ -43,19 +39,21 @@ def _keyring():
     return keyring
 
 
-def keyring_status() -> str:
-    """"" when a keyring backend works, else what the user should know."""
+def keyring_status(env_vars: str) -> str:
+    """"" when a keyring backend works, else what the user should know. `env_vars`: the
+    variables that still work (from the provider table)."""
     try:
         if _keyring() is not None:
             return ""
     except Exception as exc:  # a broken backend must not stop the app
         log.warning("keyring is unusable: %s", type(exc).__name__)
     return ("No system keyring is available on this machine, so keys are kept for this "
-            "session only. To keep them, set CEREBRAS_API_KEY / ANTHROPIC_API_KEY / "
-            "OPENAI_API_KEY in the environment.")
+            f"session only. To keep them, set {env_vars} in the environment.")
 
 
-def lookup(provider_id: str, explicit: str = "") -> KeyLookup:
+def lookup(provider_id: str, env_var: str = "", explicit: str = "") -> KeyLookup:
+    """The key for a provider (or a service such as Val Town); `env_var` is where its
+    vendor's SDK looks (the provider table says which)."""
     if explicit:
         return KeyLookup(explicit, "session")
     if provider_id in _session:
@@ -69,7 +67,7 @@ def lookup(provider_id: str, explicit: str = "") -> KeyLookup:
         stored = None
     if stored:
         return KeyLookup(stored, "keyring")
-    env = os.environ.get(ENV_VARS.get(provider_id, ""), "")
+    env = os.environ.get(env_var, "") if env_var else ""
     return KeyLookup(env, "environment" if env else "")
 
 
@@ -103,6 +101,6 @@ def _forget(ring, provider_id: str) -> None:
         ring.delete_password(SERVICE, provider_id)
 
 
-def base_url(provider_id: str, configured: str) -> str:
+def base_url(configured: str, env_var: str) -> str:
     """The base URL from settings, else the SDK's own environment variable, else ""."""
-    return configured or os.environ.get(BASE_URL_ENV_VARS.get(provider_id, ""), "")
+    return configured or (os.environ.get(env_var, "") if env_var else "")

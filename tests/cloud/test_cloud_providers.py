@@ -12,14 +12,19 @@ import time
 import pytest
 
 from desktop.core import paths
+from desktop.core.generation.generate import (
+    CodeProgress,
+    GenerationRequest,
+    GenerationResult,
+    generate,
+)
 from desktop.core.projects import history
-from desktop.core.routing.breaker import CircuitBreaker
-from desktop.core.routing.failover import generate_routed
-from desktop.core.generation.generate import CodeProgress, GenerationRequest, GenerationResult, generate
-from desktop.core.routing.pool import ProviderPool
 from desktop.core.providers.base import ProviderError
 from desktop.core.providers.chat_completions import CerebrasProvider, OpenAIProvider
 from desktop.core.providers.claude import ClaudeProvider
+from desktop.core.routing.breaker import CircuitBreaker
+from desktop.core.routing.failover import generate_routed
+from desktop.core.routing.pool import ProviderPool
 from desktop.core.routing.router import Router
 from desktop.core.settings import Settings
 from desktop.core.store import Store

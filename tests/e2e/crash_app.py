@@ -44,8 +44,8 @@ spin_until(lambda: not window.prompt.isReadOnly())
 if sys.argv[1] == "work":
     for n, instruction in enumerate(["first version", "second version"], 1):
         window.prompt.setPlainText(instruction)
-        spin_until(lambda: not window.controller.busy and window.controller._draft is not None)
-        window.controller.commit()
+        spin_until(lambda: not window.loop.busy and window.loop.draft is not None)
+        window.loop.commit()
         spin_until(lambda n=n: window.history.list.count() == n)
     window.editor.setPlainText(window.editor.toPlainText() + "<!-- my edit -->\n")
     spin(0.5)

@@ -92,8 +92,8 @@ def test_generate_with_a_broken_model_names_the_fix(keystroke_home, tmp_path):
 
 
 def test_history_and_usage_read_what_was_recorded(keystroke_home):
-    from desktop.core.projects import history
     from desktop.core.generation.generate import GenerationResult
+    from desktop.core.projects import history
     from desktop.core.store import Store
 
     store = Store()

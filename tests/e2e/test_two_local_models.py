@@ -11,14 +11,16 @@ from pathlib import Path
 
 import pytest
 
+from desktop.core.generation.prompts import build_messages
 from desktop.core.local_models.catalog import load_catalog
 from desktop.core.local_models.files import ModelFileError, assemble, locate_parts
-from desktop.core.generation.prompts import build_messages
 from desktop.core.providers.base import ChatRequest, Done, TextDelta
 from desktop.core.providers.llama_local import LlamaProvider
 from desktop.core.providers.local_gate import STRONG, LocalGate
 
 STRONG_ID = "qwen2.5-coder-1.5b"
+
+pytestmark = pytest.mark.model  # both real GGUF models
 
 
 @pytest.fixture(scope="module")

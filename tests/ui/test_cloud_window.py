@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from desktop.core import paths
-from desktop.core.projects import history
 from desktop.core.generation.generate import GenerationResult
+from desktop.core.projects import history
 from desktop.core.settings import Settings
 from desktop.ui.dialogs.settings_dialog import SettingsDialog
 from tests.fakes.cloud_env import ANTHROPIC_KEY, CEREBRAS_KEY
@@ -30,13 +30,13 @@ def local() -> ScriptedProvider:
 @pytest.fixture
 def cloud_window(qtbot, cloud_env, local):
     win = open_window(qtbot, Settings(debounce_ms=150, strong_model_id=""), provider=local)
-    qtbot.waitUntil(lambda: "cerebras" in win.controller.router.available, timeout=5000)
+    qtbot.waitUntil(lambda: "cerebras" in win.engine.router.available, timeout=5000)
     yield win
     close_and_delete(win)
 
 
 def settle(qtbot, win, timeout=10000):
-    qtbot.waitUntil(lambda: not win.controller.busy, timeout=timeout)
+    qtbot.waitUntil(lambda: not win.loop.busy, timeout=timeout)
 
 
 def test_keystrokes_stream_from_cerebras_and_the_route_is_shown(qtbot, cloud_window, cloud_env,
@@ -60,7 +60,7 @@ def test_ctrl_enter_asks_claude_and_keeps_its_page(qtbot, cloud_window, cloud_en
     qtbot.waitUntil(lambda: cloud_window.history.list.count() == 1, timeout=10000)
     assert len(claude.posts("/v1/messages")) == 1
     assert "Claude: asked for Claude" in cloud_window.status.route_label.text()
-    assert "a kanban board" in cloud_window.controller.base_code
+    assert "a kanban board" in cloud_window.loop.base_code
 
 
 def test_a_hard_request_escalates_on_enter(qtbot, cloud_window, cloud_env):
@@ -97,7 +97,7 @@ def test_the_spending_cap_stops_escalation_and_says_why(qtbot, cloud_window, clo
     cloud_window.prompt.setPlainText("/sonnet a chess clock")
     settle(qtbot, cloud_window)
     # The window reads today's spend from the store after each reply (off the GUI thread).
-    qtbot.waitUntil(lambda: cloud_window.controller.spent_today_usd >= 1.5, timeout=5000)
+    qtbot.waitUntil(lambda: cloud_window.spent_today_usd >= 1.5, timeout=5000)
     qtbot.keyClick(cloud_window.prompt, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: cloud_window.history.list.count() == 1, timeout=10000)
     assert claude.posts("/v1/messages") == []
@@ -133,7 +133,7 @@ def test_settings_tests_connections_and_keeps_keys_out_of_the_settings_file(qtbo
     assert json.loads(saved)["cerebras_model"] == "gpt-oss-120b"
     from desktop.core import keys
 
-    assert keys.lookup("cerebras") == keys.KeyLookup(CEREBRAS_KEY, "session")
+    assert keys.lookup("cerebras", "CEREBRAS_API_KEY") == keys.KeyLookup(CEREBRAS_KEY, "session")
     dialog.deleteLater()
 
 
@@ -147,7 +147,7 @@ def test_a_fast_page_that_throws_is_made_by_claude_on_enter(qtbot, cloud_window,
     qtbot.waitUntil(lambda: cloud_window.history.list.count() == 1, timeout=10000)
     assert len(claude.posts("/v1/messages")) == 1
     assert "the fast result failed (the page threw" in cloud_window.status.route_label.text()
-    assert "a broken counter" in cloud_window.controller.base_code  # Claude's page was kept
+    assert "a broken counter" in cloud_window.loop.base_code  # Claude's page was kept
 
 
 def test_after_the_first_commit_the_fast_model_names_the_app(qtbot, cloud_window, cloud_env):

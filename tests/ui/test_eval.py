@@ -12,7 +12,8 @@ import sys
 import pytest
 
 from desktop.cli.eval import judge_result
-from desktop.core.checking.judge import EvalCase, load_suite
+from desktop.core.checking.judge import EvalCase
+from desktop.core.evals.suites import load_suite
 from desktop.core.generation.fixing import FIX_PREFIX
 from desktop.core.generation.generate import GenerationResult
 from tests.conftest import REPO

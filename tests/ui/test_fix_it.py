@@ -48,7 +48,7 @@ def test_a_page_that_throws_shows_the_error_and_fix_it_makes_a_working_version(q
     assert win.error_bar.label.text().startswith("1 error — Uncaught TypeError")
     qtbot.mouseClick(win.error_bar.fix_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: win.history.list.count() == 2, timeout=10000)
-    assert win.controller.base_code == page_for("fixed counter")
+    assert win.loop.base_code == page_for("fixed counter")
     fix_request = provider.requests[-1].messages[-1].content
     assert "Cannot set properties of null" in fix_request
     assert "<h1>Counter</h1>" in fix_request  # the broken page, kept first, is what it fixes
@@ -71,7 +71,7 @@ def test_auto_fix_tries_the_fast_tier_then_the_strong_one_and_stops_at_two(qtbot
     win = make_window(provider)
     win.settings.auto_fix = True
     win.prompt.setPlainText("a counter")
-    qtbot.waitUntil(lambda: not win.controller.busy, timeout=10000)
+    qtbot.waitUntil(lambda: not win.loop.busy, timeout=10000)
     qtbot.keyClick(win.prompt, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: win.history.list.count() == 3, timeout=15000)
     fixes = [r for r in provider.requests

@@ -33,13 +33,13 @@ def test_a_followed_folder_tracks_another_editor_and_ignores_our_own_saves(qtbot
     assert window.history.list.item(0).text().startswith("(changed in another editor)")
 
     window.prompt.setPlainText("a counter")
-    qtbot.waitUntil(lambda: not window.controller.busy, timeout=10000)
+    qtbot.waitUntil(lambda: not window.loop.busy, timeout=10000)
     qtbot.keyClick(window.prompt, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: (folder / "index.html").read_text() == page_for("a counter"),
                     timeout=5000)
     qtbot.wait(800)  # time for watchdog to report our own write, were it to
     assert window.history.list.count() == 3  # the commit, and no "changed" echo of it
-    assert window.controller.base_code == page_for("a counter")
+    assert window.loop.base_code == page_for("a counter")
 
 
 def test_export_to_val_town_from_the_window_then_update_in_place(qtbot, window, monkeypatch,
@@ -51,7 +51,7 @@ def test_export_to_val_town_from_the_window_then_update_in_place(qtbot, window, 
         monkeypatch.setenv("VAL_TOWN_API_KEY", token)
         monkeypatch.setenv("VAL_TOWN_BASE_URL", api.url)
         window.prompt.setPlainText("a counter")
-        qtbot.waitUntil(lambda: not window.controller.busy, timeout=10000)
+        qtbot.waitUntil(lambda: not window.loop.busy, timeout=10000)
         qtbot.keyClick(window.prompt, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: window.history.list.count() == 1, timeout=5000)
         qtbot.waitUntil(lambda: window.session.project.name == "counter", timeout=5000)
@@ -65,7 +65,7 @@ def test_export_to_val_town_from_the_window_then_update_in_place(qtbot, window, 
         qtbot.waitUntil(lambda: window.banner.text().startswith("Updated the val counter"),
                         timeout=10000)
         assert len(api.vals) == 1
-        window.exports.write_folder(window.session.project.id, window.controller.base_code,
+        window.exports.write_folder(window.session.project.id, window.loop.base_code,
                                     tmp_path / "out")
         qtbot.waitUntil(lambda: (tmp_path / "out" / ".vt" / "state.json").exists(),
                         timeout=5000)

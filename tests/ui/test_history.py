@@ -8,8 +8,8 @@ import time
 from PySide6.QtCore import Qt
 
 from desktop.core.store import Store
-from desktop.ui.projects.projects_dialog import ProjectsDialog
 from desktop.ui.dialogs.usage_dialog import UsageDialog
+from desktop.ui.projects.projects_dialog import ProjectsDialog
 from tests.fakes.scripted_provider import page_for
 from tests.ui.conftest import press
 
@@ -17,7 +17,7 @@ from tests.ui.conftest import press
 def commit(qtbot, window, instruction: str) -> None:
     count = window.history.list.count()
     window.prompt.setPlainText(instruction)
-    qtbot.waitUntil(lambda: window.controller._draft is not None, timeout=10000)
+    qtbot.waitUntil(lambda: window.loop.draft is not None, timeout=10000)
     press(qtbot, window.prompt, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.history.list.count() == count + 1, timeout=5000)
 
@@ -50,9 +50,9 @@ def test_selecting_previews_and_restore_makes_it_the_base(qtbot, window, preview
     commit(qtbot, window, "version two")
     window.history.list.setCurrentRow(1)  # the older one
     preview.wait_for_text("Generated for: version one")
-    assert window.controller.base_code == page_for("version two")  # only a preview
+    assert window.loop.base_code == page_for("version two")  # only a preview
     window.history.restore_button.click()
-    assert window.controller.base_code == page_for("version one")
+    assert window.loop.base_code == page_for("version one")
     assert window.editor.toPlainText() == page_for("version one")
     commit(qtbot, window, "version three")
     assert page_for("version one").strip() in provider.requests[-1].messages[-1].content
@@ -63,13 +63,13 @@ def test_selecting_previews_and_restore_makes_it_the_base(qtbot, window, preview
 def test_undo_and_redo_step_through_versions(qtbot, window, preview):
     commit(qtbot, window, "step one")
     commit(qtbot, window, "step two")
-    window.previous_version()
-    assert window.controller.base_code == page_for("step one")
+    window.versions.previous_version()
+    assert window.loop.base_code == page_for("step one")
     preview.wait_for_text("Generated for: step one")
-    window.next_version()
-    assert window.controller.base_code == page_for("step two")
-    window.previous_version()
-    window.previous_version()  # nothing before the first version
+    window.versions.next_version()
+    assert window.loop.base_code == page_for("step two")
+    window.versions.previous_version()
+    window.versions.previous_version()  # nothing before the first version
     assert "first version" in window.state_label.text()
 
 
@@ -79,7 +79,7 @@ def test_fork_starts_a_new_project_from_a_version(qtbot, window):
     window.history.fork_button.click()
     qtbot.waitUntil(lambda: "(fork)" in window.windowTitle(), timeout=5000)
     assert window.history.list.count() == 1
-    assert window.controller.base_code == page_for("original app")
+    assert window.loop.base_code == page_for("original app")
     assert len(stored("SELECT id FROM projects")) == 2
 
 
@@ -104,7 +104,7 @@ def test_the_tenth_turn_offers_a_fresh_thread(qtbot, window):
 
 def test_projects_can_be_searched_renamed_and_deleted(qtbot, window, monkeypatch):
     commit(qtbot, window, "a pomodoro timer")
-    window.new_project()
+    window.versions.new_project()
     qtbot.waitUntil(lambda: window.history.list.count() == 0, timeout=5000)
     commit(qtbot, window, "a tip calculator")
     dialog = ProjectsDialog(window.store, window)

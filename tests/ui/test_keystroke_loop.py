@@ -8,7 +8,7 @@ from tests.ui.conftest import close_and_delete, press, type_slowly
 
 
 def wait_idle(qtbot, window, timeout=10000):
-    qtbot.waitUntil(lambda: not window.controller.busy, timeout=timeout)
+    qtbot.waitUntil(lambda: not window.loop.busy, timeout=timeout)
 
 
 def test_fast_typing_starts_at_most_two_generations(qtbot, window, provider, preview):
@@ -16,7 +16,7 @@ def test_fast_typing_starts_at_most_two_generations(qtbot, window, provider, pre
     type_slowly(qtbot, window.prompt, "t", gap_ms=350)  # a pause: the first request starts
     type_slowly(qtbot, window.prompt, "imer", gap_ms=60)  # four quick keystrokes
     wait_idle(qtbot, window)
-    assert window.controller.generations_started <= 2
+    assert window.loop.generations_started <= 2
     assert provider.instructions[-1] == "timer"
     # Whatever started before the last keystroke was cancelled, not finished.
     assert provider.completed == ["timer"]
@@ -28,7 +28,7 @@ def test_fast_typing_starts_at_most_two_generations(qtbot, window, provider, pre
 def test_the_page_streams_into_the_editor_and_preview(qtbot, window, provider):
     provider.delay_s = 0.08
     shown = []
-    window.controller.code_shown.connect(lambda code, final, tag: shown.append(final))
+    window.loop.code_shown.connect(lambda code, final, tag: shown.append(final))
     window.prompt.setPlainText("a clock")
     wait_idle(qtbot, window)
     assert shown.count(False) >= 2, "partial pages were shown while streaming"
@@ -39,7 +39,7 @@ def test_enter_commits_and_the_next_instruction_builds_on_it(qtbot, window, prov
     window.prompt.setPlainText("a counter")
     wait_idle(qtbot, window)
     press(qtbot, window.prompt, Qt.Key.Key_Return)
-    assert window.controller.base_code == page_for("a counter")
+    assert window.loop.base_code == page_for("a counter")
     assert window.prompt.toPlainText() == ""
     # While the user thinks, the model is handed the new code to read ahead.
     qtbot.waitUntil(lambda: len(provider.prefilled) == 1, timeout=5000)
@@ -55,7 +55,7 @@ def test_enter_while_generating_commits_when_it_finishes(qtbot, window, provider
     provider.delay_s = 0.1
     window.prompt.setPlainText("a stopwatch")
     press(qtbot, window.prompt, Qt.Key.Key_Return)  # before the debounce even fired
-    qtbot.waitUntil(lambda: window.controller.base_code == page_for("a stopwatch"),
+    qtbot.waitUntil(lambda: window.loop.base_code == page_for("a stopwatch"),
                     timeout=10000)
     assert len(provider.requests) == 1
 
@@ -71,7 +71,7 @@ def test_escape_cancels_and_restores_the_kept_version(qtbot, window, provider, p
     assert window.editor.toPlainText() == page_for("version one")
     preview.wait_for_text("Generated for: version one")
     qtbot.waitUntil(lambda: provider.cancelled == ["version two"], timeout=5000)
-    assert window.controller.base_code == page_for("version one")
+    assert window.loop.base_code == page_for("version one")
 
 
 def test_a_cached_instruction_shows_without_a_model_call(qtbot, window, provider, preview):
@@ -95,7 +95,7 @@ def test_hand_edits_reach_the_preview_without_the_model(qtbot, window, provider,
     qtbot.keyClicks(window.editor, "<p>typed</p>")
     preview.wait_for_text("typed")
     assert provider.requests == []
-    assert "Made by hand" in window.controller.base_code
+    assert "Made by hand" in window.loop.base_code
 
 
 def test_a_reply_without_code_keeps_the_preview_and_says_so(qtbot, window, provider, preview):
@@ -112,7 +112,7 @@ def test_a_reply_without_code_keeps_the_preview_and_says_so(qtbot, window, provi
 
 def test_status_bar_reports_speed_and_latency(qtbot, window):
     latencies = []
-    window.controller.latency_measured.connect(latencies.append)
+    window.loop.latency_measured.connect(latencies.append)
     window.prompt.setPlainText("a quiz")
     wait_idle(qtbot, window)
     qtbot.waitUntil(lambda: bool(latencies), timeout=5000)
@@ -133,7 +133,7 @@ def test_model_failure_is_shown_with_the_fix(qtbot, keystroke_home, tmp_path):
     try:
         qtbot.waitUntil(lambda: win.banner.isVisible(), timeout=10000)
         assert "not a GGUF" in win.banner.text() and "Fix:" in win.banner.text()
-        assert win.controller.local is None
+        assert win.engine.local is None
     finally:
         close_and_delete(win)
 
@@ -155,11 +155,11 @@ def test_enter_never_keeps_a_page_made_for_an_older_prefix(qtbot, window, provid
     """A generation for "a clo" finishing after "ck" was typed (debounce still pending) is
     shown, but Enter must keep the page for "a clock", not for "a clo"."""
     provider.delay_s = 0.02
-    window.controller.settings.debounce_ms = 600
+    window.loop.settings.debounce_ms = 600
     window.prompt.setPlainText("a clo")
     qtbot.waitUntil(lambda: len(provider.requests) == 1, timeout=5000)
     window.prompt.setPlainText("a clock")  # debounce pending while "a clo" finishes
     qtbot.waitUntil(lambda: provider.completed == ["a clo"], timeout=5000)
     press(qtbot, window.prompt, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.controller.base_code != "", timeout=10000)
-    assert window.controller.base_code == page_for("a clock")
+    qtbot.waitUntil(lambda: window.loop.base_code != "", timeout=10000)
+    assert window.loop.base_code == page_for("a clock")

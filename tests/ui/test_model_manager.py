@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from desktop.core.providers.local_gate import LocalGate
 from desktop.core.settings import Settings
 from desktop.ui.dialogs.model_manager import COLUMNS, ModelManager
@@ -30,6 +32,7 @@ def test_it_lists_both_installed_qwen_models_with_their_tiers(qtbot):
     assert "Memory available now" in dialog.memory_label.text()
 
 
+@pytest.mark.model
 def test_an_added_gguf_can_serve_the_strong_tier_and_settings_remember_it(
         qtbot, tmp_path, default_model_file, keystroke_home):
     settings = Settings()
@@ -65,6 +68,7 @@ def test_threads_and_context_are_settings_per_model(qtbot, keystroke_home):
     assert cell(dialog, "qwen2.5-coder-1.5b", "Context") == "4,096 of 32,768"
 
 
+@pytest.mark.model
 def test_the_speed_benchmark_measures_the_real_model_and_keeps_the_figure(
         qtbot, keystroke_home):
     settings = Settings()

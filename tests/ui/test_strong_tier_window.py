@@ -29,13 +29,13 @@ def models():
 def offline_window(qtbot, models):
     fast, strong = models
     win = open_window(qtbot, Settings(debounce_ms=100), provider=fast, strong_provider=strong)
-    qtbot.waitUntil(lambda: "local-strong" in win.controller.router.available, timeout=5000)
+    qtbot.waitUntil(lambda: "local-strong" in win.engine.router.available, timeout=5000)
     yield win
     close_and_delete(win)
 
 
 def settle(qtbot, win):
-    qtbot.waitUntil(lambda: not win.controller.busy, timeout=10000)
+    qtbot.waitUntil(lambda: not win.loop.busy, timeout=10000)
 
 
 def test_the_window_shows_both_local_tiers(offline_window):
@@ -54,7 +54,7 @@ def test_ctrl_enter_offline_asks_the_local_strong_model_and_keeps_its_page(
     qtbot.keyClick(offline_window.prompt, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: offline_window.history.list.count() == 1, timeout=10000)
     assert strong.instructions == ["a chess clock"]
-    assert offline_window.controller.base_code == page_for("strong: a chess clock")
+    assert offline_window.loop.base_code == page_for("strong: a chess clock")
     route = offline_window.status.route_label.text()
     assert route == ("Route: local strong model: asked for Claude (Claude: no Anthropic key "
                      "is set (Settings → Providers))")
@@ -69,7 +69,7 @@ def test_a_draft_that_throws_is_remade_by_the_local_strong_model_on_enter(
     qtbot.keyClick(offline_window.prompt, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: offline_window.history.list.count() == 1, timeout=10000)
     assert strong.instructions == ["a counter"]
-    assert offline_window.controller.base_code == page_for("strong: a counter")
+    assert offline_window.loop.base_code == page_for("strong: a counter")
     route = offline_window.status.route_label.text()
     assert "local strong model: the fast result failed (the page threw" in route
 
@@ -81,4 +81,4 @@ def test_a_working_draft_is_kept_as_it_is_on_a_plain_enter(qtbot, offline_window
     qtbot.keyClick(offline_window.prompt, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: offline_window.history.list.count() == 1, timeout=10000)
     assert strong.requests == []
-    assert offline_window.controller.base_code == page_for("a dice roller")
+    assert offline_window.loop.base_code == page_for("a dice roller")

@@ -69,7 +69,7 @@ def provider() -> ScriptedProvider:
 
 def commit(qtbot, win, instruction: str, versions: int) -> None:
     win.prompt.setPlainText(instruction)
-    qtbot.waitUntil(lambda: not win.controller.busy, timeout=10000)
+    qtbot.waitUntil(lambda: not win.loop.busy, timeout=10000)
     qtbot.keyClick(win.prompt, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: win.history.list.count() == versions, timeout=10000)
 
@@ -77,7 +77,7 @@ def commit(qtbot, win, instruction: str, versions: int) -> None:
 def test_a_guestbook_val_runs_keeps_entries_and_a_broken_version_can_be_fixed(qtbot, window):
     preview = PreviewReader(qtbot, window.preview)
     commit(qtbot, window, "a guestbook that stores entries in sqlite", 1)
-    assert window.controller.base_code.startswith("import { sqlite }")
+    assert window.loop.base_code.startswith("import { sqlite }")
     preview.wait_for_text("Guestbook")
     url = window.preview.url().toString()
     assert url.startswith("http://127.0.0.1:")

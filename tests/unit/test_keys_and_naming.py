@@ -10,6 +10,7 @@ from keyring.errors import PasswordDeleteError
 
 from desktop.core import keys
 from desktop.core.projects.naming import clean_name, suggest_name
+from desktop.core.providers import registry
 from desktop.core.providers.chat_completions import CerebrasProvider
 from tests.fakes.cloud_env import CEREBRAS_KEY
 from tests.fakes.scripted_provider import ScriptedProvider
@@ -44,29 +45,30 @@ def ring():
 
 
 def test_without_a_keyring_keys_last_a_session_and_the_environment_works(monkeypatch):
-    assert "session only" in keys.keyring_status()
-    assert keys.lookup("cerebras") == keys.KeyLookup("", "")
+    assert "session only" in keys.keyring_status("CEREBRAS_API_KEY")
+    assert keys.lookup("cerebras", "CEREBRAS_API_KEY") == keys.KeyLookup("", "")
     monkeypatch.setenv("CEREBRAS_API_KEY", "from-env")
-    assert keys.lookup("cerebras") == keys.KeyLookup("from-env", "environment")
+    assert keys.lookup("cerebras", "CEREBRAS_API_KEY") == keys.KeyLookup("from-env", "environment")
     assert keys.save("cerebras", "typed") == "session"
-    assert keys.lookup("cerebras") == keys.KeyLookup("typed", "session")
+    assert keys.lookup("cerebras", "CEREBRAS_API_KEY") == keys.KeyLookup("typed", "session")
 
 
 def test_with_a_keyring_keys_go_there_and_win_over_the_environment(ring, monkeypatch):
-    assert keys.keyring_status() == ""
+    assert keys.keyring_status("CEREBRAS_API_KEY") == ""
     monkeypatch.setenv("ANTHROPIC_API_KEY", "from-env")
     assert keys.save("anthropic", "  sk-ant-kept  ") == "keyring"
     assert ring.items[("keystroke", "anthropic")] == "sk-ant-kept"
-    assert keys.lookup("anthropic") == keys.KeyLookup("sk-ant-kept", "keyring")
-    assert keys.lookup("anthropic", explicit="given").source == "session"
+    assert keys.lookup("anthropic", "ANTHROPIC_API_KEY") == keys.KeyLookup("sk-ant-kept", "keyring")
+    assert keys.lookup("anthropic", "ANTHROPIC_API_KEY", explicit="given").source == "session"
     keys.save("anthropic", "")  # clearing the field forgets the kept key
-    assert keys.lookup("anthropic") == keys.KeyLookup("from-env", "environment")
+    assert keys.lookup("anthropic", "ANTHROPIC_API_KEY") == keys.KeyLookup("from-env",
+                                                                           "environment")
 
 
 def test_base_urls_come_from_settings_then_the_sdk_variables(monkeypatch):
     monkeypatch.setenv("OPENAI_BASE_URL", "http://gpu-box:8080/v1")
-    assert keys.base_url("openai", "") == "http://gpu-box:8080/v1"
-    assert keys.base_url("openai", "http://other/v1") == "http://other/v1"
+    assert registry.base_url("openai", "") == "http://gpu-box:8080/v1"
+    assert registry.base_url("openai", "http://other/v1") == "http://other/v1"
 
 
 @pytest.mark.parametrize(("reply", "name"), [

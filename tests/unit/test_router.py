@@ -2,8 +2,14 @@
 
 import pytest
 
-from desktop.core.routing.breaker import AUTH_COOLDOWN_S, COOLDOWN_S, FAILURES_TO_OPEN, CircuitBreaker
-from desktop.core.routing.router import Router, hard_request, strip_command
+from desktop.core.generation.instructions import hard_request, strip_command
+from desktop.core.routing.breaker import (
+    AUTH_COOLDOWN_S,
+    COOLDOWN_S,
+    FAILURES_TO_OPEN,
+    CircuitBreaker,
+)
+from desktop.core.routing.router import Router
 from desktop.core.settings import Settings
 
 ALL = frozenset({"local", "cerebras", "anthropic"})
@@ -17,8 +23,9 @@ class Clock:
         return self.now
 
 
-def router(available=ALL, clock=None, **settings) -> Router:
-    return Router(Settings(**settings), CircuitBreaker(clock or Clock()), frozenset(available))
+def router(available=ALL, clock=None, spent=0.0, **settings) -> Router:
+    return Router(Settings(**settings), CircuitBreaker(clock or Clock()), frozenset(available),
+                  spent_today=lambda: spent)
 
 
 def test_keystrokes_go_to_cerebras_when_it_has_a_key():
@@ -108,15 +115,15 @@ def test_without_an_anthropic_key_escalation_says_why_and_stays_fast():
 
 
 def test_the_daily_spending_cap_stops_escalation_with_a_clear_message():
-    r = router(daily_spend_cap_usd=1.0)
-    assert r.route("/sonnet x", "commit", spent_today_usd=0.99).provider_id == "anthropic"
-    decision = r.route("/sonnet x", "commit", spent_today_usd=1.0)
+    assert router(spent=0.99, daily_spend_cap_usd=1.0).route(
+        "/sonnet x", "commit").provider_id == "anthropic"
+    decision = router(spent=1.0, daily_spend_cap_usd=1.0).route("/sonnet x", "commit")
     assert decision.provider_id == "cerebras"
     assert "$1.00 reached the $1.00 daily cap" in decision.reason
     assert "raise it in Settings" in decision.reason
     # A cap of 0 means no cap.
-    assert router(daily_spend_cap_usd=0).route("/sonnet x", "commit",
-                                               spent_today_usd=99).provider_id == "anthropic"
+    assert router(spent=99, daily_spend_cap_usd=0).route(
+        "/sonnet x", "commit").provider_id == "anthropic"
 
 
 def test_a_cooling_down_provider_is_skipped_until_the_cooldown_ends():
@@ -215,8 +222,8 @@ def test_when_claude_is_unreachable_the_next_escalation_goes_to_the_local_strong
 
 
 def test_the_spending_cap_sends_escalations_to_the_free_local_strong_model():
-    decision = router(ALL | {"local-strong"}, daily_spend_cap_usd=1.0).route(
-        "/sonnet x", "commit", spent_today_usd=1.5)
+    decision = router(ALL | {"local-strong"}, spent=1.5, daily_spend_cap_usd=1.0).route(
+        "/sonnet x", "commit")
     assert decision.provider_id == "local-strong" and "daily cap" in decision.reason
 
 

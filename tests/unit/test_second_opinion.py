@@ -2,8 +2,9 @@
 
 import pytest
 
-from desktop.core.checking.judge import NOT_JUDGED, EvalCase, judge, load_suite
+from desktop.core.checking.judge import NOT_JUDGED, EvalCase, judge
 from desktop.core.checking.second_opinion import judge_messages, parse_verdict
+from desktop.core.evals.suites import load_suite
 
 CASE = EvalCase("kanban", "a kanban board", judge="Three columns?")
 PAGE = "<!DOCTYPE html><html><body><div>To do</div></body></html>"

@@ -2,8 +2,8 @@ import sqlite3
 
 import pytest
 
-from desktop.core.projects import history
 from desktop.core.generation.generate import GenerationResult
+from desktop.core.projects import history
 from desktop.core.store import Store, StoreError
 from desktop.core.store.migrations import MIGRATIONS
 from desktop.core.store.reports import usage_by_model, version_history

@@ -2,9 +2,9 @@
 
 import pytest
 
-from desktop.core.generation.prompts import build_messages
-from desktop.core.routing.router import leading_commands, strip_command
+from desktop.core.generation.instructions import leading_commands, strip_command
 from desktop.core.generation.kinds import extract_val, is_val, kind_for, raw_val
+from desktop.core.generation.prompts import build_messages
 
 VAL = "export default async function (req: Request) {\n  return new Response('hi');\n}\n"
 

@@ -126,8 +126,8 @@ def test_keystroke_export_creates_the_val_and_prints_its_endpoint(api, keystroke
     import subprocess
     import sys
 
-    from desktop.core.projects import history
     from desktop.core.generation.generate import GenerationResult
+    from desktop.core.projects import history
     from desktop.core.store import Store
     from tests.conftest import REPO
 

@@ -1,16 +1,12 @@
-"""Evals: does the generated app work? The suite lives in resources/evals/ (requests with
-a functional check each); the static checks here need no browser; the page checks run in
-the real preview (cli_eval.judge_result, through ui/page_check.py).
+"""Does a generated app work? The verdict from the general checks (loads, no uncaught
+error, nothing the static checks refuse) and the case's own functional check, which runs in
+the real preview (cli/eval.judge_result, through ui/preview/page_check.py). Evals share it.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
-import tomllib
 from dataclasses import dataclass
-
-from desktop.core import paths
 
 # Helpers every check can use (see resources/evals/basic.toml).
 CHECK_PRELUDE = """
@@ -69,16 +65,6 @@ class Verdict:
         return self.clean and self.functional
 
 
-def load_suite(name: str = "basic") -> list[EvalCase]:
-    path = paths.resources_dir() / "evals" / f"{name}.toml"
-    if not path.exists():
-        known = ", ".join(p.stem for p in path.parent.glob("*.toml"))
-        raise FileNotFoundError(f"No eval suite '{name}'. Known suites: {known}.")
-    raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    return [EvalCase(c["id"], c["request"], c.get("check", ""), c.get("judge", ""))
-            for c in raw["case"]]
-
-
 def static_problems(code: str) -> list[str]:
     return [label for label, pattern in _STATIC if pattern.search(code)]
 
@@ -91,14 +77,6 @@ def check_script(case: EvalCase) -> str:
     return ("(() => { try { " + CHECK_PRELUDE + "\nconst verdict = (() => { " + case.check +
             " })(); return verdict === true ? true : String(verdict); } catch (e) { "
             "return 'the check threw: ' + e.message; } })()")
-
-
-def prompt_version() -> str:
-    """A short hash of every prompt file: results are stored against it."""
-    digest = hashlib.sha256()
-    for path in sorted((paths.resources_dir() / "prompts").glob("*.txt")):
-        digest.update(path.name.encode() + path.read_bytes())
-    return digest.hexdigest()[:10]
 
 
 NOT_JUDGED = "needs a second opinion: set an Anthropic key (Settings → Providers)"

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field, replace
 
 from desktop.core.generation.edits import apply_edit, looks_like_edit
 from desktop.core.generation.extract import extract_code, partial_page, raw_code
+from desktop.core.generation.kinds import extract_val, raw_val
 from desktop.core.generation.prompts import build_messages
 from desktop.core.providers.base import ChatRequest, Done, Error, Provider, TextDelta, Usage
 from desktop.core.providers.pricing import cost_usd
-from desktop.core.generation.kinds import extract_val, raw_val
 
 
 @dataclass(frozen=True)
@@ -180,11 +180,11 @@ def generate(provider: Provider, request: GenerationRequest,
                      if edit_format == "whole" and request.base_code.strip() else None)
         messages = build_messages(request.instruction, request.base_code, edit_format,
                                   request.kind)
-        if request.screenshot:
+        if request.screenshot and provider.vision:  # a picture costs tokens only where seen
             messages[-1] = replace(messages[-1], images=(request.screenshot,))
         return ChatRequest(messages, max_tokens=request.max_tokens,
                            temperature=request.temperature, cancel=cancel,
-                           prediction=predicted)
+                           prediction=predicted if provider.prediction else None)
 
     reply = _Reply()
     yield from _stream_reply(provider, chat(fmt), started, reply, request.kind)

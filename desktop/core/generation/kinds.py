@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from desktop.core.routing.router import hard_request, leading_commands
+from desktop.core.generation.instructions import hard_request, leading_commands
 
 VAL_LANGS = frozenset({"ts", "tsx", "typescript", "js", "javascript", "jsx"})
 _EXPORT_DEFAULT = re.compile(r"^\s*export\s+default\b", re.MULTILINE)

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop.core import paths
-from desktop.core.providers import memory
 from desktop.core.local_models.catalog import Catalog, ModelSpec, load_catalog
-from desktop.core.local_models.loading import wanted_model
 from desktop.core.local_models.files import ModelFileError, is_installed, locate_parts
+from desktop.core.local_models.loading import wanted_model
+from desktop.core.providers import memory
 from desktop.core.settings import Settings
 
 

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
+from desktop.core.generation.prompts import build_messages
 from desktop.core.local_models.catalog import load_catalog
 from desktop.core.local_models.files import ModelChoice, Progress, is_installed, resolve_model
-from desktop.core.generation.prompts import build_messages
 from desktop.core.providers.base import ChatRequest
 from desktop.core.providers.llama_local import LlamaProvider
 from desktop.core.providers.local_gate import FAST, STRONG, LocalGate

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 import threading
 
+from desktop.core.generation.kinds import is_val
 from desktop.core.generation.prompts import build_messages
 from desktop.core.providers.base import ChatRequest, Message, Provider, TextDelta
-from desktop.core.generation.kinds import is_val
 
 MAX_NAME = 48
 NAME_ASK = ("Do not write code. The user asked for: {instruction}\nReply with only the name of "

@@ -1,7 +1,8 @@
 """What every model backend speaks: a request in, a stream of events out.
 
 A provider is one small class with a generator (the simonw/llm shape). Capabilities are
-plain attributes so the router and the window can ask without calling anything.
+plain attributes that the generation path reads; what a provider is (its label, key and URL
+variables, its settings) is one row of registry.py.
 """
 
 from __future__ import annotations
@@ -81,11 +82,8 @@ class ProviderError(Exception):
 class Provider:
     id: ClassVar[str] = ""
     streaming: ClassVar[bool] = True
-    vision: ClassVar[bool] = False
-    prediction: ClassVar[bool] = False
-    fim: ClassVar[bool] = False
-    needs_key: ClassVar[bool] = False
-    key_env_var: ClassVar[str | None] = None
+    vision: ClassVar[bool] = False  # sees the screenshots a message carries (Fix it)
+    prediction: ClassVar[bool] = False  # takes the code a reply will repeat (Predicted Outputs)
 
     model_name: str = ""
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
+from desktop.core.providers import registry
 from desktop.core.providers.base import (
     ChatRequest,
     Done,
@@ -21,6 +22,7 @@ from desktop.core.providers.base import (
 )
 from desktop.core.providers.cloud_base import CloudProvider, timeouts
 from desktop.core.providers.cloud_errors import CloudTarget, error_from_exception
+from desktop.core.settings import Settings
 
 
 class ChatCompletionsProvider(CloudProvider):
@@ -28,6 +30,13 @@ class ChatCompletionsProvider(CloudProvider):
 
     label: ClassVar[str] = ""
     default_base_url: ClassVar[str] = ""
+
+    @classmethod
+    def from_settings(cls, model: str, api_key: str, base_url: str,
+                      settings: Settings) -> ChatCompletionsProvider:
+        return cls(model, api_key, base_url, settings.request_timeout_s,
+                   send_prediction=settings.cerebras_prediction,
+                   reasoning_effort=settings.cerebras_reasoning_effort)
 
     def __init__(self, model: str, api_key: str, base_url: str = "",
                  timeout_s: float = 20.0, send_prediction: bool = False,
@@ -38,7 +47,7 @@ class ChatCompletionsProvider(CloudProvider):
         self.reasoning_effort = reasoning_effort
         self._client = self._make_client(api_key, base_url or None, timeout_s)
         self.target = CloudTarget(self.label, str(self._client.base_url),
-                                  self.key_env_var or "", api_key)
+                                  registry.spec(self.id).key_env_var, api_key)
 
     def _make_client(self, api_key: str, base_url: str | None, timeout_s: float) -> Any:
         raise NotImplementedError
@@ -46,7 +55,7 @@ class ChatCompletionsProvider(CloudProvider):
     def _extra_params(self, request: ChatRequest) -> dict[str, Any]:
         return {}
 
-    def stream(self, request: ChatRequest) -> Iterator[Event]:
+    def _events(self, request: ChatRequest, opened: list[Any]) -> Iterator[Event]:
         messages = [{"role": m.role, "content": m.content} for m in request.messages]
         tokens = 0
         try:
@@ -56,6 +65,7 @@ class ChatCompletionsProvider(CloudProvider):
         except Exception as exc:  # the SDK's errors, mapped below; nothing is swallowed
             yield error_from_exception(exc, self.target, self.timeout_s)
             return
+        opened.append(response)
         finish = "stop"
         try:
             for chunk in response:
@@ -96,8 +106,6 @@ def _usage(usage: Any, time_info: Any) -> Usage:
 class CerebrasProvider(ChatCompletionsProvider):
     id = "cerebras"
     label = "Cerebras"
-    needs_key = True
-    key_env_var = "CEREBRAS_API_KEY"
     prediction = True
 
     def _make_client(self, api_key: str, base_url: str | None, timeout_s: float) -> Any:
@@ -121,7 +129,6 @@ class OpenAIProvider(ChatCompletionsProvider):
 
     id = "openai"
     label = "The OpenAI-compatible server"
-    key_env_var = "OPENAI_API_KEY"
 
     def _make_client(self, api_key: str, base_url: str | None, timeout_s: float) -> Any:
         from openai import OpenAI, Timeout

@@ -13,6 +13,7 @@ import base64
 from collections.abc import Iterator
 from typing import Any
 
+from desktop.core.providers import registry
 from desktop.core.providers.base import (
     ChatRequest,
     Done,
@@ -23,6 +24,7 @@ from desktop.core.providers.base import (
 )
 from desktop.core.providers.cloud_base import CloudProvider, timeouts
 from desktop.core.providers.cloud_errors import CloudTarget, error_from_exception
+from desktop.core.settings import Settings
 
 CACHED = {"type": "ephemeral"}
 
@@ -57,8 +59,12 @@ def anthropic_messages(messages: list[Message]) -> tuple[list[dict], list[dict]]
 class ClaudeProvider(CloudProvider):
     id = "anthropic"
     vision = True
-    needs_key = True
-    key_env_var = "ANTHROPIC_API_KEY"
+
+    @classmethod
+    def from_settings(cls, model: str, api_key: str, base_url: str,
+                      settings: Settings) -> ClaudeProvider:
+        # Claude writes more slowly than the fast tier: a shorter silence is not a failure.
+        return cls(model, api_key, base_url, max(settings.request_timeout_s, 30.0))
 
     def __init__(self, model: str, api_key: str, base_url: str = "",
                  timeout_s: float = 30.0) -> None:
@@ -69,9 +75,9 @@ class ClaudeProvider(CloudProvider):
         self._client = Anthropic(api_key=api_key, base_url=base_url or None,
                                  timeout=timeouts(Timeout, timeout_s), max_retries=0)
         self.target = CloudTarget("Anthropic", str(self._client.base_url),
-                                  "ANTHROPIC_API_KEY", api_key)
+                                  registry.spec(self.id).key_env_var, api_key)
 
-    def stream(self, request: ChatRequest) -> Iterator[Event]:
+    def _events(self, request: ChatRequest, opened: list[Any]) -> Iterator[Event]:
         system, turns = anthropic_messages(request.messages)
         try:
             events = self._client.messages.create(
@@ -80,6 +86,7 @@ class ClaudeProvider(CloudProvider):
         except Exception as exc:  # the SDK's errors, mapped to what the user should do
             yield error_from_exception(exc, self.target, self.timeout_s)
             return
+        opened.append(events)
         start: Any = None
         out_tokens, deltas, finish = 0, 0, "stop"
         try:

@@ -3,13 +3,31 @@ and errors mapped to what the user should do."""
 
 from __future__ import annotations
 
+import contextlib
+import threading
+import time
+from collections.abc import Iterator
+from queue import Empty, SimpleQueue
 from typing import Any
 
-from desktop.core.providers.base import Provider, ProviderError
+from desktop.core.providers.base import (
+    ChatRequest,
+    Done,
+    Error,
+    Event,
+    Provider,
+    ProviderError,
+)
 from desktop.core.providers.cloud_errors import CloudTarget, error_from_exception
+from desktop.core.settings import Settings
 
 # Connect fast, and give up on a silent stream quickly: a live preview cannot wait minutes.
 CONNECT_TIMEOUT_S = 5.0
+# After a cancel, how long the stream may take to say so itself (with the tokens it used)
+# before it is given up on: a silent server must not hold the caller until its timeout.
+CANCEL_GRACE_S = 0.3
+_POLL_S = 0.02
+_END = object()
 
 
 def timeouts(timeout_class: Any, timeout_s: float) -> Any:
@@ -22,6 +40,54 @@ class CloudProvider(Provider):
     target: CloudTarget
     timeout_s: float
 
+    @classmethod
+    def from_settings(cls, model: str, api_key: str, base_url: str,
+                      settings: Settings) -> CloudProvider:
+        """The provider as the settings shape it (timeouts, and anything of its own)."""
+        return cls(model, api_key, base_url, settings.request_timeout_s)
+
+    def stream(self, request: ChatRequest) -> Iterator[Event]:
+        """The SDK's stream is read on a thread of its own, so that a cancel (the next
+        keystroke) ends this stream at once, even while the server sends nothing: the
+        response is closed from this side, and a stream that does not end within
+        CANCEL_GRACE_S is left to its timeout, its events unread."""
+        opened: list[Any] = []  # the SDK's response, once the server answered
+        queue: SimpleQueue = SimpleQueue()
+
+        def read() -> None:
+            try:
+                for event in self._events(request, opened):
+                    queue.put(event)
+            finally:
+                queue.put(_END)
+
+        threading.Thread(target=read, name=f"{self.id}-stream", daemon=True).start()
+        given_up_at: float | None = None
+        while True:
+            try:
+                item = queue.get(timeout=_POLL_S)
+            except Empty:
+                if not request.cancel.is_set():
+                    continue
+                if given_up_at is None:
+                    given_up_at = time.monotonic() + CANCEL_GRACE_S
+                    for response in opened:
+                        _close_quietly(response)
+                elif time.monotonic() > given_up_at:
+                    yield Done("cancelled")
+                    return
+                continue
+            if item is _END:
+                return
+            if isinstance(item, Error) and request.cancel.is_set():
+                yield Done("cancelled")  # the closed response, not the server, failed
+                return
+            yield item
+
+    def _events(self, request: ChatRequest, opened: list[Any]) -> Iterator[Event]:
+        """The request through the SDK, as events; appends the SDK's stream to `opened`."""
+        raise NotImplementedError
+
     def list_models(self) -> list[str]:
         try:
             return sorted(model.id for model in self._client.models.list().data)
@@ -31,3 +97,9 @@ class CloudProvider(Provider):
 
     def close(self) -> None:
         self._client.close()
+
+
+def _close_quietly(response: Any) -> None:
+    # Closing from another thread may race the reader; the reader ends either way.
+    with contextlib.suppress(Exception):
+        response.close()

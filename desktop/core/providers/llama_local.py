@@ -58,7 +58,6 @@ class LlamaProvider(Provider):
     """`priority` FAST serves the fast tier (id "local"), STRONG the local strong tier (id
     "local-strong")."""
 
-    fim = True
 
     drop_superseded = True  # the latency benchmark's baseline turns this off
 

@@ -12,11 +12,17 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 
-from desktop.core.routing.breaker import CircuitBreaker
-from desktop.core.generation.generate import GenerationEvent, GenerationRequest, GenerationResult, generate
-from desktop.core.routing.pool import ProviderPool
+from desktop.core.generation.generate import (
+    GenerationEvent,
+    GenerationRequest,
+    GenerationResult,
+    generate,
+)
+from desktop.core.providers import registry
 from desktop.core.providers.base import ProviderError
-from desktop.core.routing.router import LABELS, RouteDecision
+from desktop.core.routing.breaker import CircuitBreaker
+from desktop.core.routing.pool import ProviderPool
+from desktop.core.routing.router import RouteDecision
 
 RETRIES = 2  # after the first try, for a service that is busy or unreachable
 BACKOFF_S = (0.3, 0.8)
@@ -37,7 +43,7 @@ def generate_routed(pool: ProviderPool, decision: RouteDecision, request: Genera
     last: GenerationResult | None = None
     for position, pid in enumerate(chain):
         if position > 0 and breaker.is_open(pid):
-            failures.append(f"{LABELS[pid]} is cooling down")
+            failures.append(f"{registry.label(pid)} is cooling down")
             continue
         try:
             provider = pool.get(pid)
@@ -55,9 +61,14 @@ def generate_routed(pool: ProviderPool, decision: RouteDecision, request: Genera
                     yield event
             assert result is not None
             last = result
-            if result.error is None or cancel.is_set():
-                breaker.record_success(pid)
+            if result.error is None:
+                if result.finish_reason != "cancelled":  # a cancel says nothing of its health
+                    breaker.record_success(pid)
                 yield _finish(result, decision, pid, failures)
+                return
+            if cancel.is_set():  # failed after the user moved on: counts for nothing
+                yield _finish(replace(result, finish_reason="cancelled", error=None),
+                              decision, pid, failures)
                 return
             if result.tokens_out > 0 and result.reply:
                 yield _finish(result, decision, pid, failures)  # cut off: keep what came
@@ -70,7 +81,7 @@ def generate_routed(pool: ProviderPool, decision: RouteDecision, request: Genera
                           failures)
             return
         breaker.record_failure(pid, last.error_kind, last.retry_after_s)
-        failures.append(last.error or f"{LABELS[pid]} failed")
+        failures.append(last.error or f"{registry.label(pid)} failed")
     if last is None:
         last = GenerationResult(None, "", decision.provider_id, "", "error",
                                 error=" ".join(failures) or "No provider could be used.")
@@ -96,7 +107,7 @@ def _finish(result: GenerationResult, decision: RouteDecision, served_by: str,
             failures: list[str]) -> GenerationResult:
     if served_by == decision.provider_id:
         return replace(result, route_reason=decision.reason)
-    first = LABELS[decision.provider_id]
-    reason = f"{LABELS[served_by]}: {first} failed, fell back"
-    note = " ".join([*failures, f"Used {LABELS[served_by]} instead.", result.note])
+    first = registry.label(decision.provider_id)
+    reason = f"{registry.label(served_by)}: {first} failed, fell back"
+    note = " ".join([*failures, f"Used {registry.label(served_by)} instead.", result.note])
     return replace(result, route_reason=reason, note=note.strip())

@@ -12,14 +12,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from desktop.core import keys
 from desktop.core.local_models.loading import strong_model_installed
+from desktop.core.providers import registry
 from desktop.core.providers.base import Provider, ProviderError
-from desktop.core.providers.registry import provider_class
-from desktop.core.routing.router import LABELS
 from desktop.core.settings import Settings
-
-CLOUD = ("cerebras", "anthropic", "openai")
 
 
 class ProviderPool:
@@ -35,12 +31,10 @@ class ProviderPool:
     def _config(self, pid: str) -> tuple:
         """(key, base URL, model, then what else shapes the client) as they are now."""
         s = self.settings
-        model = {"cerebras": s.cerebras_model, "anthropic": s.anthropic_model,
-                 "openai": s.openai_model}[pid]
-        configured = {"cerebras": s.cerebras_base_url, "anthropic": s.anthropic_base_url,
-                      "openai": s.openai_base_url}[pid]
-        return (keys.lookup(pid).key, keys.base_url(pid, configured), model,
-                s.request_timeout_s, s.cerebras_prediction, s.cerebras_reasoning_effort)
+        configured = registry.configured_url(s, pid)
+        return (registry.key_for(pid, configured).key, registry.base_url(pid, configured),
+                registry.model_of(s, pid), s.request_timeout_s, s.cerebras_prediction,
+                s.cerebras_reasoning_effort)
 
     def available(self) -> frozenset[str]:
         """Providers that can be asked: local always; the local strong model when it is
@@ -50,13 +44,14 @@ class ProviderPool:
         ready = {"local"}
         if self._loaders["local-strong"] is not None and strong_model_installed(self.settings):
             ready.add("local-strong")
-        configs = {pid: self._config(pid) for pid in CLOUD}  # the keyring may be slow
+        specs = {row.id: row for row in registry.cloud()}
+        configs = {pid: self._config(pid) for pid in specs}  # the keyring may be slow
         with self._lock:
             for pid, config in configs.items():
                 key, url, model, *_ = config
                 if self._configs.get(pid) not in (None, config):
                     self._drop(pid)
-                usable = (bool(url and model) if pid == "openai" else bool(key and model))
+                usable = bool(key and model) if specs[pid].needs_key else bool(url and model)
                 if usable:
                     ready.add(pid)
         return frozenset(ready)
@@ -85,6 +80,11 @@ class ProviderPool:
                 self._configs[provider_id] = config
             return made
 
+    def loaded(self, provider_id: str) -> Provider | None:
+        """The provider if it is made already; never makes one."""
+        with self._lock:
+            return self._providers.get(provider_id)
+
     def set_local(self, provider: Provider | None) -> None:
         """Use this local model from now on. The one it replaces is not closed here: its
         owner closes it off the GUI thread (closing waits for the model thread)."""
@@ -102,13 +102,15 @@ class ProviderPool:
 
     def _make_cloud(self, pid: str, config: tuple) -> Provider:
         key, url, model, *_ = config
-        if pid == "openai" and not (url and model):
-            raise ProviderError("The OpenAI-compatible server needs a base URL and a model "
-                                "name in Settings → Providers (or OPENAI_BASE_URL).")
-        if pid != "openai" and not key:
-            raise ProviderError(f"{LABELS[pid]} has no API key. Set one in Settings → Providers "
-                                f"or in {keys.ENV_VARS[pid]}.")
-        return make_cloud_provider(pid, key, url, model, self.settings)
+        row = registry.spec(pid)
+        if not row.needs_key and not (url and model):
+            raise ProviderError(f"{row.label[0].upper()}{row.label[1:]} needs a base URL and a "
+                                "model name in Settings → Providers (or "
+                                f"{row.base_url_env_var}).")
+        if row.needs_key and not key:
+            raise ProviderError(f"{row.label} has no API key. Set one in Settings → Providers "
+                                f"or in {row.key_env_var}.")
+        return registry.make_provider(pid, key, url, model, self.settings)
 
     def _drop(self, pid: str) -> None:
         provider = self._providers.pop(pid, None)
@@ -121,15 +123,3 @@ class ProviderPool:
             for pid in list(self._providers):
                 self._drop(pid)
 
-
-def make_cloud_provider(pid: str, key: str, base_url: str, model: str,
-                        settings: Settings) -> Provider:
-    """A cloud provider with these values (the dialog tests typed ones before saving)."""
-    extra: dict = {}
-    timeout = settings.request_timeout_s
-    if pid == "anthropic":
-        timeout = max(timeout, 30.0)  # Claude writes more slowly than the fast tier
-    elif pid == "cerebras":
-        extra = {"send_prediction": settings.cerebras_prediction,
-                 "reasoning_effort": settings.cerebras_reasoning_effort}
-    return provider_class(pid)(model, key, base_url, timeout, **extra)

@@ -23,30 +23,17 @@ local strong → local; fast cloud → local (failover.py does the falling back)
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Literal
 
+from desktop.core.generation.instructions import hard_request, strip_command
+from desktop.core.providers import registry
 from desktop.core.routing.breaker import CircuitBreaker
 from desktop.core.settings import Settings
 
-STRONG_COMMAND = "/sonnet"
-COMMANDS = frozenset({STRONG_COMMAND, "/val", "/page"})
-LABELS = {"local": "the local model", "local-strong": "the local strong model",
-          "cerebras": "Cerebras", "openai": "the OpenAI-compatible server",
-          "anthropic": "Claude"}
-
-# What the fast tier does badly, by what the instruction asks for. Checked on Enter only.
-HARD_REQUESTS: list[tuple[str, re.Pattern[str]]] = [
-    ("a backend", re.compile(r"\b(back[- ]?end|server[- ]side|api endpoints?|http val|"
-                             r"webhooks?|cron|proxy)\b", re.I)),
-    ("storage", re.compile(r"\b(databases?|sqlite|sql|persist\w*|blob storage|"
-                           r"save \w+ on the server)\b", re.I)),
-    ("auth", re.compile(r"\b(log ?ins?|sign[- ]?(in|up)|auth\w*|passwords?|user accounts?|"
-                        r"oauth)\b", re.I)),
-    ("several files", re.compile(r"\b(several|multiple|separate|many) files\b", re.I)),
-]
-
+log = logging.getLogger(__name__)
 Purpose = Literal["keystroke", "commit"]
 STRONG_TIER = frozenset({"anthropic", "local-strong"})
 
@@ -60,62 +47,43 @@ class RouteDecision:
     instruction: str = ""  # what the model is asked, a leading /sonnet removed
 
 
-def hard_request(instruction: str) -> str:
-    """What about the instruction needs the strong tier ("a backend"), or ""."""
-    for label, pattern in HARD_REQUESTS:
-        if pattern.search(instruction):
-            return label
-    return ""
-
-
-def leading_commands(instruction: str) -> tuple[set[str], str]:
-    """The commands an instruction starts with (/sonnet, and /val or /page, which choose
-    the kind of app: generation/kinds.py) and the instruction without them."""
-    commands: set[str] = set()
-    words = instruction.split(maxsplit=1)
-    while words and words[0].lower() in COMMANDS:
-        commands.add(words[0].lower())
-        words = words[1].split(maxsplit=1) if len(words) > 1 else []
-    return commands, " ".join(words).strip() if commands else instruction.strip()
-
-
-def strip_command(instruction: str) -> tuple[str, bool]:
-    """The instruction without its commands, and whether it asked for Claude."""
-    commands, text = leading_commands(instruction)
-    return text, STRONG_COMMAND in commands
-
-
 @dataclass
 class Router:
     settings: Settings
     breaker: CircuitBreaker
     available: frozenset[str] = frozenset({"local"})  # providers with a key or a server set
+    # Today's spend in US dollars, asked only when the strong tier is wanted (the CLI reads
+    # the database; the window answers from what it last read off the GUI thread).
+    spent_today: Callable[[], float] = field(default=lambda: 0.0)
 
     def fast_tier(self) -> tuple[str, str]:
         """(provider id, why) for the fast tier right now."""
         choice = self.settings.fast_provider
         if choice == "local":
             return "local", "local model (chosen in Settings)"
-        candidates = ["cerebras", "openai"] if choice == "auto" else [choice]
+        fast_cloud = registry.fast_cloud()
+        if choice != "auto" and choice not in fast_cloud:
+            log.warning("Unknown fast_provider %r; routing as 'auto'", choice)
+            choice = "auto"
+        candidates = fast_cloud if choice == "auto" else [choice]
         skipped = []
         for pid in candidates:
             if pid not in self.available:
                 if choice != "auto":
-                    skipped.append(f"{LABELS[pid]} is not set up")
+                    skipped.append(f"{registry.label(pid)} is not set up")
                 continue
             if self.breaker.is_open(pid):
-                skipped.append(f"{LABELS[pid]} is cooling down after failures "
+                skipped.append(f"{registry.label(pid)} is cooling down after failures "
                                f"({self.breaker.remaining_s(pid):.0f} s left)")
                 continue
-            return pid, f"fast tier: {LABELS[pid]}"
+            return pid, f"fast tier: {registry.label(pid)}"
         if skipped:
             return "local", "local model: " + "; ".join(skipped)
         return "local", "local model (no cloud key set)"
 
     def route(self, instruction: str, purpose: Purpose = "keystroke", *,
               want_strong: bool = False, fast_failure: str = "",
-              spent_today_usd: float = 0.0, strong_why: str = "asked for Claude"
-              ) -> RouteDecision:
+              strong_why: str = "asked for Claude") -> RouteDecision:
         """`want_strong`: Ctrl+Enter, the toolbar toggle or Fix it, and `strong_why` says
         which. `fast_failure`: why the fast tier's result for this instruction failed."""
         text, commanded = strip_command(instruction)
@@ -129,7 +97,7 @@ class Router:
             elif self.settings.auto_escalate and (hard := hard_request(text)):
                 why = f"the request needs {hard}"
         if why:
-            blocked = self._strong_blocked(spent_today_usd)
+            blocked = self._strong_blocked()
             if not blocked:
                 return RouteDecision("anthropic", f"Claude: {why}",
                                      self._fallbacks("anthropic", fast), True, text)
@@ -139,7 +107,7 @@ class Router:
                                      self._fallbacks("local-strong", fast), True, text)
             fast_reason = f"{fast_reason} — {why}, but {blocked}"
         elif purpose == "keystroke" and (want_strong or commanded):
-            strong = ("Claude" if not self._strong_blocked(spent_today_usd) or
+            strong = ("Claude" if not self._strong_blocked() or
                       "local-strong" not in self.available else "the local strong model")
             fast_reason += f"; {strong} answers on Enter"
         return RouteDecision(fast, fast_reason, self._fallbacks(fast, fast), False, text)
@@ -147,17 +115,17 @@ class Router:
     def forced(self, provider_id: str, instruction: str) -> RouteDecision:
         """The user named the provider (`--provider`): no routing and no falling back."""
         text, _ = strip_command(instruction)
-        return RouteDecision(provider_id, f"{LABELS[provider_id]} (chosen with --provider)",
+        return RouteDecision(provider_id, f"{registry.label(provider_id)} (chosen with --provider)",
                              (), provider_id == "anthropic", text)
 
-    def _strong_blocked(self, spent_today_usd: float) -> str:
+    def _strong_blocked(self) -> str:
         if "anthropic" not in self.available:
             return "no Anthropic key is set (Settings → Providers)"
         if self.breaker.is_open("anthropic"):
             return (f"Claude is cooling down after failures "
                     f"({self.breaker.remaining_s('anthropic'):.0f} s left)")
         cap = self.settings.daily_spend_cap_usd
-        if cap > 0 and spent_today_usd >= cap:
+        if cap > 0 and (spent_today_usd := self.spent_today()) >= cap:
             return (f"today's spend ${spent_today_usd:.2f} reached the ${cap:.2f} daily cap "
                     "(raise it in Settings)")
         return ""

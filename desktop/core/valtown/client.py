@@ -13,11 +13,24 @@ from typing import Any
 
 import httpx
 
+from desktop.core import keys
 from desktop.core.providers.cloud_errors import retry_after_s
 
 DEFAULT_BASE_URL = "https://api.val.town"
 RETRIES = 3
 MAX_WAIT_S = 10.0
+
+TOKEN_ENV_VAR = "VAL_TOWN_API_KEY"
+BASE_URL_ENV_VAR = "VAL_TOWN_BASE_URL"
+
+
+def stored_token(explicit: str = "") -> keys.KeyLookup:
+    """The Val Town token: typed, else the keyring, else VAL_TOWN_API_KEY."""
+    return keys.lookup("valtown", TOKEN_ENV_VAR, explicit)
+
+
+def base_url(configured: str) -> str:
+    return keys.base_url(configured, BASE_URL_ENV_VAR)
 
 
 @dataclass

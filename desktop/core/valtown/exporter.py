@@ -20,6 +20,16 @@ from desktop.core.valtown.layout import VTIGNORE, ExportError, check_name, val_f
 SAFE_PID = 2147483647  # `vt watch` kills state.lastRun.pid: one that cannot exist
 
 
+class ValNameTaken(ExportError):
+    """A val of this name is already in the user's account, and updating it was not
+    asked for (the window asks; the CLI says --update)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"You already have a val named '{name}'. Update it with --update "
+                         "(the window asks), or choose another name with --name.")
+        self.name = name
+
+
 @dataclass
 class ExportResult:
     val_id: str
@@ -80,8 +90,7 @@ def _find_or_create(client: ValTownClient, me: dict, name: str, val_id: str,
         if exc.status != 409:
             raise ExportError(str(exc)) from None
     if not update_existing:
-        raise ExportError(f"You already have a val named '{name}'. Update it with --update "
-                          "(the window asks), or choose another name with --name.")
+        raise ValNameTaken(name)
     return client.val_by_name(me["username"], name), True
 
 

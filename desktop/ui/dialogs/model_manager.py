@@ -31,14 +31,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.providers import memory
 from desktop.core.local_models.catalog import load_catalog
 from desktop.core.local_models.files import check_user_gguf, resolve_model
 from desktop.core.local_models.inventory import ModelEntry, fit, inventory
 from desktop.core.local_models.speed import measure_speed
+from desktop.core.providers import memory
 from desktop.core.providers.local_gate import LocalGate
 from desktop.core.settings import Settings
-from desktop.ui.workers import BackgroundJob
+from desktop.ui.workers import BackgroundJob, message_of
 
 COLUMNS = ("Model", "Size", "Context", "Speed here", "Memory", "Tier")
 TIER_NAMES = {"fast": "drafts (fast)", "strong": "Enter (strong)"}
@@ -260,7 +260,7 @@ class ModelManager(QDialog):
         job = BackgroundJob(work, self)
         self._jobs.add(job)
         job.succeeded.connect(lambda speed: self._measured(key, speed))
-        job.failed.connect(lambda message: self._measure_failed(key, message))
+        job.failed.connect(lambda error: self._measure_failed(key, message_of(error)))
         job.succeeded.connect(lambda _r: self._jobs.discard(job))
         job.failed.connect(lambda _m: self._jobs.discard(job))
         job.start()

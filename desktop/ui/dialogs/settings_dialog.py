@@ -29,15 +29,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core import keys
-from desktop.core.routing.pool import make_cloud_provider
-from desktop.core.settings import FAST_PROVIDERS, Settings
-from desktop.core.valtown.client import ValTownClient
-from desktop.ui.workers import BackgroundJob
+from desktop.core.providers import registry
+from desktop.core.settings import Settings
+from desktop.core.valtown import client as valtown
+from desktop.ui.workers import message_of, run_in_background
 
-TITLES = {"cerebras": "Cerebras (fast tier)", "anthropic": "Claude (strong tier)",
-          "openai": "OpenAI-compatible server (llama-server, vLLM, Ollama…)"}
-DEFAULT_URLS = {"cerebras": "https://api.cerebras.ai", "anthropic": "https://api.anthropic.com",
-                "openai": "http://gpu-box:8080/v1"}
 SOURCES = {"keyring": "saved in the keyring", "session": "set for this session",
            "environment": "from the environment", "": "not set"}
 
@@ -61,7 +57,6 @@ class SettingsDialog(QDialog):
         self.setMinimumWidth(640)
         self.settings = settings
         self.fields: dict[str, ProviderFields] = {}
-        self._jobs: set[BackgroundJob] = set()
         layout = QVBoxLayout(self)
         self.keyring_note = QLabel()
         self.keyring_note.setWordWrap(True)
@@ -69,9 +64,8 @@ class SettingsDialog(QDialog):
         self.keyring_note.hide()
         layout.addWidget(self.keyring_note)
         tabs = QTabWidget()
-        for pid, tab in (("cerebras", "Cerebras"), ("anthropic", "Claude"),
-                         ("openai", "OpenAI-compatible")):
-            tabs.addTab(self._provider_box(pid), tab)
+        for row in registry.cloud():
+            tabs.addTab(self._provider_box(row), row.tab)
         tabs.addTab(self._routing_box(), "Routing")
         tabs.addTab(self._valtown_box(), "Val Town")
         layout.addWidget(tabs)
@@ -80,25 +74,32 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self._run(lambda _e: ({pid: keys.lookup(pid).source
-                               for pid in (*self.fields, "valtown")},
-                              keys.keyring_status()), self._show_key_sources)
+        self._run(self._key_sources, self._show_key_sources)
 
     # -- building -------------------------------------------------------------------------
 
-    def _provider_box(self, pid: str) -> QGroupBox:
-        box = QGroupBox(TITLES[pid])
+    def _key_sources(self, _emit) -> tuple[dict[str, str], str]:
+        """Where each key comes from now (the keyring may be slow: off the GUI thread)."""
+        sources = {pid: registry.key_for(pid, registry.configured_url(self.settings, pid)
+                                         ).source for pid in self.fields}
+        sources["valtown"] = valtown.stored_token().source
+        return sources, keys.keyring_status(registry.env_key_names())
+
+    def _provider_box(self, row: registry.ProviderSpec) -> QGroupBox:
+        pid = row.id
+        box = QGroupBox(row.title)
         outer = QVBoxLayout(box)
         form = QFormLayout()
         outer.addLayout(form)
         key = QLineEdit()
         key.setEchoMode(QLineEdit.EchoMode.Password)
         key.setPlaceholderText("checking…")
-        base_url = QLineEdit(getattr(self.settings, f"{pid}_base_url"))
-        base_url.setPlaceholderText(f"{DEFAULT_URLS[pid]}  (or {keys.BASE_URL_ENV_VARS[pid]})")
+        base_url = QLineEdit(registry.configured_url(self.settings, pid))
+        base_url.setPlaceholderText(f"{row.url_hint or row.default_url}  "
+                                    f"(or {row.base_url_env_var})")
         model = QComboBox()
         model.setEditable(True)
-        model.setCurrentText(getattr(self.settings, f"{pid}_model"))
+        model.setCurrentText(registry.model_of(self.settings, pid))
         test = QPushButton("Test connection")
         result = QLabel()
         result.setWordWrap(True)
@@ -107,7 +108,7 @@ class SettingsDialog(QDialog):
         result.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         test.clicked.connect(lambda: self.test_connection(pid))
-        form.addRow("API key" + (" (optional)" if pid == "openai" else ""), key)
+        form.addRow("API key" + ("" if row.needs_key else " (optional)"), key)
         form.addRow("Base URL", base_url)
         form.addRow("Model", model)
         if pid == "cerebras":
@@ -126,12 +127,14 @@ class SettingsDialog(QDialog):
         box = QGroupBox("Routing")
         form = QFormLayout(box)
         self.fast = QComboBox()
-        labels = {"auto": "Automatic: Cerebras, else the server above, else local",
-                  "local": "Always the local model", "cerebras": "Cerebras",
-                  "openai": "The OpenAI-compatible server"}
-        for choice in FAST_PROVIDERS:
-            self.fast.addItem(labels[choice], choice)
-        self.fast.setCurrentIndex(FAST_PROVIDERS.index(self.settings.fast_provider))
+        fast = registry.fast_cloud()
+        names = ", else ".join(registry.label(pid) for pid in fast)
+        self.fast.addItem(f"Automatic: {names}, else local", "auto")
+        self.fast.addItem("Always the local model", "local")
+        for pid in fast:
+            label = registry.label(pid)
+            self.fast.addItem(label[0].upper() + label[1:], pid)
+        self.fast.setCurrentIndex(max(0, self.fast.findData(self.settings.fast_provider)))
         self.escalate = QCheckBox("Send hard or failed requests to Claude when kept (Enter)")
         self.escalate.setChecked(self.settings.auto_escalate)
         self.auto_fix = QCheckBox("Fix errors on their own after Enter (two tries: fast, "
@@ -184,8 +187,8 @@ class SettingsDialog(QDialog):
         self.valtown_result.setText("Connecting…")
 
         def work(_emit) -> str:
-            client = ValTownClient(keys.lookup("valtown", typed).key,
-                                   keys.base_url("valtown", url), timeout_s=10)
+            client = valtown.ValTownClient(valtown.stored_token(typed).key,
+                                           valtown.base_url(url), timeout_s=10)
             try:
                 me = client.me()
             finally:
@@ -198,18 +201,19 @@ class SettingsDialog(QDialog):
             self.valtown_result.setText(text)
             self.tested.emit("valtown", ok, text)
 
-        self._run(work, lambda text: done(True, text), lambda message: done(False, message))
+        self._run(work, lambda text: done(True, text),
+                  lambda error: done(False, message_of(error)))
 
     def _show_key_sources(self, found: tuple[dict[str, str], str]) -> None:
         sources, keyring_note = found
-        valtown = sources.pop("valtown")
+        token_source = sources.pop("valtown")
         self.valtown_token.setPlaceholderText(
-            f"{SOURCES[valtown]} — type to replace" if valtown else
-            "not set — paste a token, or set VAL_TOWN_API_KEY")
+            f"{SOURCES[token_source]} — type to replace" if token_source else
+            f"not set — paste a token, or set {valtown.TOKEN_ENV_VAR}")
         for pid, source in sources.items():
             self.fields[pid].key.setPlaceholderText(
                 f"{SOURCES[source]} — type to replace" if source else
-                f"not set — paste a key, or set {keys.ENV_VARS[pid]}")
+                f"not set — paste a key, or set {registry.spec(pid).key_env_var}")
         self.keyring_note.setText(keyring_note)
         self.keyring_note.setVisible(bool(keyring_note))
 
@@ -231,15 +235,15 @@ class SettingsDialog(QDialog):
         trial = replace(self.settings, request_timeout_s=timeout)
 
         def work(_emit) -> list[str]:
-            provider = make_cloud_provider(pid, keys.lookup(pid, typed_key).key,
-                                           keys.base_url(pid, url), model or "-", trial)
+            provider = registry.make_provider(pid, registry.key_for(pid, url, typed_key).key,
+                                              registry.base_url(pid, url), model or "-", trial)
             try:
                 return provider.list_models()
             finally:
                 provider.close()
 
         self._run(work, lambda models: self._tested(pid, True, models),
-                  lambda message: self._tested(pid, False, message))
+                  lambda error: self._tested(pid, False, message_of(error)))
 
     def _tested(self, pid: str, ok: bool, outcome) -> None:
         f = self.fields[pid]
@@ -263,8 +267,8 @@ class SettingsDialog(QDialog):
     def save(self) -> None:
         s = self.settings
         for pid, f in self.fields.items():
-            setattr(s, f"{pid}_base_url", f.base_url.text().strip())
-            setattr(s, f"{pid}_model", f.model.currentText().strip())
+            setattr(s, registry.spec(pid).base_url_setting, f.base_url.text().strip())
+            registry.set_model(s, pid, f.model.currentText().strip())
         s.cerebras_prediction = self.prediction.isChecked()
         s.fast_provider = self.fast.currentData()
         s.auto_escalate = self.escalate.isChecked()
@@ -288,17 +292,9 @@ class SettingsDialog(QDialog):
         self.saved.emit()
         self.accept()
 
-    def _save_failed(self, message: str) -> None:
-        self.keyring_note.setText(f"Could not save the settings: {message}")
+    def _save_failed(self, error: Exception) -> None:
+        self.keyring_note.setText(f"Could not save the settings: {message_of(error)}")
         self.keyring_note.show()
 
     def _run(self, work, on_success, on_failure=None) -> None:
-        job = BackgroundJob(work, self)
-        self._jobs.add(job)
-        job.succeeded.connect(on_success)
-        if on_failure is not None:
-            job.failed.connect(on_failure)
-        job.succeeded.connect(lambda _r: self._jobs.discard(job))
-        job.failed.connect(lambda _m: self._jobs.discard(job))
-        job.start()
-
+        run_in_background(self, work, on_success, on_failure or (lambda _error: None))

@@ -3,7 +3,7 @@
 Loads a finished page (or starts a val under Deno and loads its URL), collects the errors
 that page produces — uncaught, console.error, the val's server errors, a blank page — into
 the error bar, and turns Fix it (or, with the auto-fix setting, the errors themselves) into
-a `fix_requested` for the generation controller.
+a `fix_requested` for the keystroke loop.
 """
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWebEngineCore import QWebEngineScript
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from desktop.core.settings import Settings
 from desktop.core.generation.kinds import is_val
+from desktop.core.routing.commit import AUTO_FIX_TRIES, page_threw, val_failed
+from desktop.core.settings import Settings
 from desktop.ui.preview.error_bar import ErrorBar
-from desktop.ui.projects.history_panel import screenshot_png
-from desktop.ui.preview.view import PreviewView
 from desktop.ui.preview.val_preview import ValPreview
+from desktop.ui.preview.view import PreviewView
+from desktop.ui.projects.history_panel import screenshot_png
 
-AUTO_FIX_TRIES = 2
 AUTO_FIX_DELAY_MS = 800  # let the page's other errors arrive first
 BLANK_CHECK_MS = 400  # after a page loads, before asking whether anything is visible
 PAGE_VISIBLE_JS = """(() => {
@@ -35,7 +35,10 @@ PAGE_VISIBLE_JS = """(() => {
 
 
 class PreviewHost(QObject):
-    fix_requested = Signal(list, bool, object)  # errors, strong tier, screenshot PNG or None
+    # errors, auto-fix's try number (None: Fix it was clicked), screenshot PNG or None
+    fix_requested = Signal(list, object, object)
+    # The page threw (uncaught) or the val's server failed, in a route reason's words.
+    app_failed = Signal(str)
     state = Signal(str)  # a line for the status bar
 
     def __init__(self, settings: Settings, model_bridge_url: str,
@@ -61,8 +64,11 @@ class PreviewHost(QObject):
         self._auto_fix_timer.timeout.connect(self._auto_fix)
         self.preview.page_shown.connect(self._on_page_shown)
         self.preview.error_logged.connect(self._page_error)
+        self.preview.uncaught_error.connect(lambda message: self._app_failed(page_threw(message)))
         self.val_preview.ready.connect(self._val_ready)
         self.val_preview.server_error.connect(self._page_error)
+        self.val_preview.server_error.connect(
+            lambda message: self._app_failed(val_failed(message)))
         self.error_bar.fix_requested.connect(self._fix)
 
     def load(self, code: str, tag: object = None, fixable: bool = True) -> None:
@@ -100,6 +106,10 @@ class PreviewHost(QObject):
         if tag is self._final_tag and self._fixable:
             self._blank_check.start()
 
+    def _app_failed(self, failure: str) -> None:
+        if self._fixable:
+            self.app_failed.emit(failure)
+
     def _page_error(self, message: str) -> None:
         if self._fixable:
             self.error_bar.add(message)
@@ -112,7 +122,7 @@ class PreviewHost(QObject):
             return
         self._auto_fixes += 1
         self.error_bar.fixing()
-        self.fix_requested.emit(list(self.error_bar.errors), self._auto_fixes > 1, None)
+        self.fix_requested.emit(list(self.error_bar.errors), self._auto_fixes, None)
 
     def _check_blank(self) -> None:
         """A page that shows nothing is broken too: the model may have hidden everything or
@@ -128,7 +138,7 @@ class PreviewHost(QObject):
         self._auto_fix_armed = False  # the user took over
         self.error_bar.fixing()
         # What the user sees goes along: a model that can see (Claude) gets the picture.
-        self.fix_requested.emit(errors, True, screenshot_png(self.preview))
+        self.fix_requested.emit(errors, None, screenshot_png(self.preview))
 
     def close(self) -> None:
         self.val_preview.stop()

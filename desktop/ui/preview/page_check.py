@@ -98,8 +98,8 @@ def check_page(target: str, settle_ms: int = 600, probe: str = "",
     """`probe`: a script whose result is kept (after the page settled); `capture`: keep a
     PNG of the settled page (before the probe clicks anything)."""
     make_application(headless=True)
-    from desktop.ui.projects.history_panel import screenshot_png
     from desktop.ui.preview.view import PreviewView
+    from desktop.ui.projects.history_panel import screenshot_png
 
     view = PreviewView()
     view.resize(1024, 768)

@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.core.runtime.val_server import ValServer
-from desktop.ui.workers import BackgroundJob
+from desktop.ui.workers import BackgroundJob, message_of
 
 POLL_MS = 250
 
@@ -49,7 +49,7 @@ class ValPreview(QObject):
 
         job = BackgroundJob(work, self)
         job.succeeded.connect(lambda url: self._started(number, url, tag))
-        job.failed.connect(lambda message: self._failed(number, message))
+        job.failed.connect(lambda error: self._failed(number, message_of(error)))
         job.start()
 
     @property

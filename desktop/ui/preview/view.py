@@ -111,7 +111,8 @@ class PreviewView(QWebEngineView):
     time it took."""
 
     page_shown = Signal(object, float)
-    error_logged = Signal(str)
+    error_logged = Signal(str)  # every console error, uncaught or not
+    uncaught_error = Signal(str)  # the page threw (or rejected) and nothing caught it
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -218,8 +219,8 @@ class PreviewView(QWebEngineView):
         if level != QWebEnginePage.JavaScriptConsoleMessageLevel.ErrorMessageLevel.value:
             return
         where = f" (line {line})" if line else ""
-        if message.startswith("Uncaught"):
-            self.report.uncaught.append(message + where)
-        else:
-            self.report.console_errors.append(message + where)
+        uncaught = message.startswith("Uncaught")
+        (self.report.uncaught if uncaught else self.report.console_errors).append(message + where)
         self.error_logged.emit(message + where)
+        if uncaught:
+            self.uncaught_error.emit(message + where)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop.core.projects import history
 from desktop.core.generation.generate import GenerationResult
+from desktop.core.projects import history
 from desktop.core.projects.session import UNTITLED, Session, close_session, open_session
 from desktop.core.store import Store
 from desktop.core.store.database import Project, Version

@@ -10,13 +10,17 @@ from pathlib import Path
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from desktop.core import keys
 from desktop.core.settings import Settings
 from desktop.core.store import Store
-from desktop.core.valtown.client import ValTownClient
-from desktop.core.valtown.exporter import ExportResult, export_to_folder, export_to_valtown
+from desktop.core.valtown import client as valtown
+from desktop.core.valtown.exporter import (
+    ExportResult,
+    ValNameTaken,
+    export_to_folder,
+    export_to_valtown,
+)
 from desktop.ui.projects.store_service import StoreService
-from desktop.ui.workers import BackgroundJob
+from desktop.ui.workers import message_of, run_in_background
 
 NO_TOKEN = ("No Val Town token. Create one at https://www.val.town/settings/api (val "
             "read+write, user read) and paste it in Model → Providers and Keys… → Val Town, "
@@ -41,21 +45,18 @@ class ExportActions(QObject):
 
         def send(known: dict) -> None:
             def work(_emit) -> ExportResult:
-                token = keys.lookup("valtown").key
+                token = valtown.stored_token().key
                 if not token:
                     raise RuntimeError(NO_TOKEN)
-                client = ValTownClient(token, keys.base_url("valtown",
-                                                            settings.valtown_base_url))
+                client = valtown.ValTownClient(token, valtown.base_url(settings.valtown_base_url))
                 try:
                     return export_to_valtown(client, code, name, known.get("val_id", ""),
                                              update_existing)
                 finally:
                     client.close()
 
-            job = BackgroundJob(work, self)
-            job.succeeded.connect(lambda result: self._exported(project_id, result))
-            job.failed.connect(lambda message: self._failed(project_id, name, code, message))
-            job.start()
+            run_in_background(self, work, lambda result: self._exported(project_id, result),
+                              lambda error: self._failed(project_id, name, code, error))
 
         self.notify(f"Exporting {name} to Val Town…", False)
         self.store.call(remembered, send)
@@ -68,15 +69,15 @@ class ExportActions(QObject):
         self.notify(f"{verb} the val {result.name} on Val Town: {result.html_url} — it runs at "
                     f"{result.endpoint}", False)
 
-    def _failed(self, project_id: int, name: str, code: str, message: str) -> None:
-        if "already have a val named" in message:
+    def _failed(self, project_id: int, name: str, code: str, error: Exception) -> None:
+        if isinstance(error, ValNameTaken):
             answer = QMessageBox.question(
                 self.window, "Update the existing val?",
                 f"You already have a val named {name} on Val Town. Update it with this app?")
             if answer == QMessageBox.StandardButton.Yes:
                 self.to_valtown(project_id, name, code, update_existing=True)
                 return
-        self.notify(message, True)
+        self.notify(message_of(error), True)
 
     def to_folder(self, project_id: int, code: str) -> None:
         folder = QFileDialog.getExistingDirectory(self.window, "Export the app to a folder",
@@ -86,13 +87,12 @@ class ExportActions(QObject):
 
     def write_folder(self, project_id: int, code: str, folder: Path) -> None:
         def write(known: dict) -> None:
-            job = BackgroundJob(lambda _emit: export_to_folder(
-                code, folder, known.get("val_id", ""), known.get("branch_id", ""),
-                known.get("version", 0)), self)
-            job.succeeded.connect(lambda written: self.notify(
-                f"Wrote {len(written)} files to {folder} (the layout Val Town's vt CLI "
-                "uses).", False))
-            job.failed.connect(lambda message: self.notify(message, True))
-            job.start()
+            run_in_background(
+                self, lambda _emit: export_to_folder(
+                    code, folder, known.get("val_id", ""), known.get("branch_id", ""),
+                    known.get("version", 0)),
+                lambda written: self.notify(f"Wrote {len(written)} files to {folder} (the "
+                                            "layout Val Town's vt CLI uses).", False),
+                lambda error: self.notify(message_of(error), True))
 
         self.store.call(lambda s: json.loads(s.state(f"valtown:{project_id}") or "{}"), write)

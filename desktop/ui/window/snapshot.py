@@ -35,19 +35,19 @@ def take_snapshot(file: Path | None, prompt: str | None, model: str, output: Pat
     if file is not None:
         code = file.read_text(encoding="utf-8")
         window.editor.set_code_quietly(code)
-        window.controller.code_edited_by_hand(code)
+        window.loop.code_edited_by_hand(code)
         shown: list = []
         window.preview.page_shown.connect(lambda *a: shown.append(a))
         window.preview.show_html(code)
         _wait_for(lambda: bool(shown), 15)
     else:
-        if not _wait_for(lambda: window.controller.local is not None, 600):
+        if not _wait_for(lambda: window.engine.local is not None, 600):
             print("keystroke: the model did not load: " + window.banner.text(), file=sys.stderr)
             return 1
         results: list = []
-        window.controller.result_ready.connect(results.append)
+        window.loop.result_ready.connect(results.append)
         window.prompt.setPlainText(prompt)  # as if typed: the same path as keystrokes
-        _wait_for(lambda: bool(results) and not window.controller.busy, 600)
+        _wait_for(lambda: bool(results) and not window.loop.busy, 600)
         _spin(1000)  # let the final page load
     _spin(PAINT_DELAY_MS)
     output.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,116 @@
+"""What Enter, Fix it and auto-fix do: keep the draft, let the strong tier make the version
+that is kept, or fix what is broken. The one policy, as plain data and pure functions; the
+window, `keystroke generate` and `keystroke eval` all ask here.
+
+Enter (a kept instruction):
+- the router escalates (Ctrl+Enter, the toggle, /sonnet, a hard request, or a draft that
+  failed) and the draft is not the strong tier's own → the strong tier makes it;
+- else a draft for this instruction is there → it is kept as it is;
+- else a draft is made first, and Enter is asked again once it is there (with its failure,
+  if it failed).
+A draft fails when no code came back, the page threw on load, or the val's server failed.
+
+Fix (errors in a kept version): Fix it asks the strong tier (a person asked; a screenshot
+goes along to a model that can see); auto-fix asks the fast tier first, then the strong
+one, and stops after AUTO_FIX_TRIES.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+from desktop.core.generation.fixing import fix_instruction
+from desktop.core.generation.generate import GenerationResult
+from desktop.core.routing.router import STRONG_TIER, RouteDecision, Router
+
+AUTO_FIX_TRIES = 2
+FAILURE_CHARS = 100
+FIXING = "fixing errors"
+
+
+class Step(Enum):
+    KEEP = "keep"  # the draft on screen becomes the version
+    DRAFT = "draft"  # nothing to keep yet: make the draft, then ask again
+    ESCALATE = "escalate"  # the strong tier makes the version that is kept
+
+
+@dataclass(frozen=True)
+class EnterPlan:
+    step: Step
+    route: RouteDecision
+
+
+@dataclass(frozen=True)
+class FixPlan:
+    instruction: str  # the errors, worded for the model
+    route: RouteDecision
+    attempt: int
+
+
+def on_enter(router: Router, instruction: str, *, draft_by: str | None,
+             failure: str = "", want_strong: bool = False) -> EnterPlan:
+    """`draft_by`: the provider that made the finished draft for this instruction (None:
+    no draft yet); `failure`: why that draft is no good ("" when it works, see
+    `draft_failure`); `want_strong`: Ctrl+Enter or the toolbar toggle."""
+    route = router.route(instruction, "commit", want_strong=want_strong, fast_failure=failure)
+    if route.escalated and draft_by not in STRONG_TIER:
+        return EnterPlan(Step.ESCALATE, route)
+    if draft_by is not None:
+        return EnterPlan(Step.KEEP, route)
+    return EnterPlan(Step.DRAFT, route)
+
+
+def draft_failure(result: GenerationResult, uncaught: Sequence[str] = (),
+                  server_errors: Sequence[str] = ()) -> str:
+    """Why a finished draft should not be kept as it is, in the words route reasons use
+    ("" when nothing is wrong). A cancelled draft is not a failure: nobody waited for it."""
+    if result.finish_reason == "cancelled":
+        return ""
+    if result.code is None:
+        return "no code came back"
+    if server_errors:
+        return val_failed(server_errors[0])
+    if uncaught:
+        return page_threw(uncaught[0])
+    return ""
+
+
+def page_threw(message: str) -> str:
+    return f"the page threw: {message[:FAILURE_CHARS]}"
+
+
+def val_failed(message: str) -> str:
+    return f"the val failed: {message[:FAILURE_CHARS]}"
+
+
+def plan_fix(router: Router, errors: Sequence[str], attempt: int, *, by_user: bool,
+             want_strong: bool = False) -> FixPlan | None:
+    """The fix to try for these errors. `attempt` counts from 1 within one kept change;
+    `by_user`: Fix it was clicked (always the strong tier, however many times). None when
+    auto-fix has had its tries."""
+    if not by_user and attempt > AUTO_FIX_TRIES:
+        return None
+    instruction = fix_instruction(list(errors))
+    strong = by_user or want_strong or attempt > 1
+    route = router.route(instruction, "commit", want_strong=strong, strong_why=FIXING)
+    return FixPlan(instruction, route, attempt)
+
+
+def enter_without_a_draft(router: Router, instruction: str,
+                          make: Callable[[RouteDecision], GenerationResult],
+                          failure_of: Callable[[GenerationResult], str],
+                          want_strong: bool = False
+                          ) -> tuple[GenerationResult, list[EnterPlan]]:
+    """Enter where no draft was on screen (`keystroke generate`, each eval case): make the
+    draft, judge it with `failure_of`, and let the strong tier remake it when the policy
+    says so. Returns the result to keep (if it is ok) and the plans, in order."""
+    plans = [on_enter(router, instruction, draft_by=None, want_strong=want_strong)]
+    result = make(plans[0].route)
+    if plans[0].step is Step.DRAFT:
+        plans.append(on_enter(router, instruction, draft_by=result.provider,
+                              failure=failure_of(result), want_strong=want_strong))
+        if plans[-1].step is Step.ESCALATE:
+            result = make(plans[-1].route)
+    return result, plans

@@ -1,0 +1,105 @@
+"""The model request in flight, off the GUI thread: at most one at a time. Starting one
+supersedes the last (cancelled, unless a benchmark's baseline says not to); a superseded
+request's result is cached by the engine but never delivered."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Signal
+
+from desktop.core.generation.generate import CodeProgress, GenerationRequest, GenerationResult
+from desktop.core.generation.prompts import build_messages
+from desktop.core.providers.base import ChatRequest
+from desktop.core.routing.engine import Engine
+from desktop.core.routing.router import RouteDecision
+from desktop.ui.workers import BackgroundJob
+
+
+@dataclass
+class Running:
+    id: int
+    request: GenerationRequest
+    cancel: threading.Event
+    decision: RouteDecision
+
+
+class ModelRequests(QObject):
+    progressed = Signal(str)  # the page so far (completed so that it renders)
+    finished = Signal(object, object)  # Running, GenerationResult
+    failed = Signal(object)  # the exception
+    started = Signal(object)  # RouteDecision
+    superseded = Signal()
+    # Every reply a model sent (instruction, GenerationResult), superseded ones too: they
+    # cost tokens, so they are recorded.
+    reply_received = Signal(str, object)
+
+    def __init__(self, engine: Engine, cancel_superseded: bool,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.engine = engine
+        self.cancel_superseded = cancel_superseded
+        self.running: Running | None = None
+        self._ids = itertools.count(1)
+        self._warming: threading.Event | None = None
+
+    def start(self, request: GenerationRequest, decision: RouteDecision) -> None:
+        self.cancel()
+        engine, request_id, cancel = self.engine, next(self._ids), threading.Event()
+        cache_key = engine.cache_key(decision)
+        running = Running(request_id, request, cancel, decision)
+
+        def work(emit) -> GenerationResult:
+            return engine.run(decision, request, cancel, on_progress=emit)
+
+        job = BackgroundJob(work, self)
+        job.progressed.connect(lambda event: self._progressed(running, event))
+        job.succeeded.connect(lambda result: self._finished(running, cache_key, result))
+        job.failed.connect(lambda error: self._failed(running, error))
+        self.running = running
+        self.started.emit(decision)
+        job.start()
+
+    def cancel(self) -> None:
+        if self.running is not None:
+            if self.cancel_superseded:
+                self.running.cancel.set()
+            self.running = None
+            self.superseded.emit()
+
+    def prefill(self, base_code: str, edit_format: str) -> None:
+        """While the user thinks about the next instruction, the local model reads the new
+        code: the next request starts from a warm KV cache (seconds saved)."""
+        self.stop_prefill()
+        local = self.engine.local
+        if local is None or self.engine.router.fast_tier()[0] != "local":
+            return
+        cancel = threading.Event()
+        request = ChatRequest(build_messages("", base_code, edit_format), cancel=cancel)
+        self._warming = cancel
+        BackgroundJob(lambda _emit: local.prefill(request), self).start()
+
+    def stop_prefill(self) -> None:
+        if self._warming is not None:
+            self._warming.set()
+
+    def _progressed(self, running: Running, event: CodeProgress) -> None:
+        if running is self.running:
+            self.progressed.emit(event.code)
+
+    def _finished(self, running: Running, cache_key: str, result: GenerationResult) -> None:
+        request = running.request
+        self.reply_received.emit(request.instruction, result)
+        if result.route_reason == running.decision.reason:
+            # A fallback's result is not what this route gives when all is well.
+            self.engine.cache.put(request.instruction, request.base_code, cache_key, result)
+        if running is self.running:
+            self.running = None
+            self.finished.emit(running, result)
+
+    def _failed(self, running: Running, error: BaseException) -> None:
+        if running is self.running:
+            self.running = None
+            self.failed.emit(error)
