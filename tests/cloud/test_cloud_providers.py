@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from desktop.core import paths
+from desktop.core import keys, paths
 from desktop.core.generation.generate import (
     CodeProgress,
     GenerationRequest,
@@ -19,7 +19,7 @@ from desktop.core.generation.generate import (
     generate,
 )
 from desktop.core.projects import history
-from desktop.core.providers.base import ProviderError
+from desktop.core.providers.base import ChatRequest, Done, Message, ProviderError
 from desktop.core.providers.chat_completions import CerebrasProvider, OpenAIProvider
 from desktop.core.providers.claude import ClaudeProvider
 from desktop.core.routing.breaker import CircuitBreaker
@@ -31,6 +31,7 @@ from desktop.core.store import Store
 from tests.fakes.chat_server import ChatCompletionsServer
 from tests.fakes.cloud_env import ANTHROPIC_KEY, CEREBRAS_KEY, big_app
 from tests.fakes.scripted_provider import ScriptedProvider
+from tests.fakes.wire_server import Scenario
 
 
 def final(events) -> GenerationResult:
@@ -120,6 +121,47 @@ def test_cancel_stops_a_cloud_stream_early():
         result = final(events)
         assert result.finish_reason == "cancelled" and not result.ok
         assert time.perf_counter() - started < 1.0  # the whole reply takes ~1.5 s
+
+
+@pytest.mark.parametrize("vendor", ["cerebras", "anthropic"])
+def test_cancel_ends_a_stream_whose_server_says_nothing(vendor, chat_server, anthropic_server):
+    """A silent server cannot hold the request until its 20 s timeout: the cancel closes it
+    from this side."""
+    if vendor == "cerebras":
+        server = chat_server
+        provider = CerebrasProvider("gpt-oss-120b", CEREBRAS_KEY, server.url, timeout_s=20)
+    else:
+        server = anthropic_server
+        provider = ClaudeProvider("claude-sonnet-5-5", ANTHROPIC_KEY, server.url, timeout_s=20)
+    server.script(Scenario(stall_s=30))
+    request = ChatRequest([Message("user", "The app: a clock")], cancel=threading.Event())
+    threading.Timer(0.3, request.cancel.set).start()
+    started = time.perf_counter()
+    events = list(provider.stream(request))
+    assert events[-1] == Done("cancelled")
+    assert time.perf_counter() - started < 5.0
+    provider.close()
+
+
+def test_an_environment_key_goes_only_to_its_vendor(monkeypatch, chat_server):
+    """OPENAI_API_KEY is OpenAI's: a server typed into Settings (a GPU box, a friend's
+    server) never receives it; it gets the key stored for it."""
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-openai-SECRET")
+    chat_server.api_key = ""  # a self-hosted server takes any key, and records it
+    settings = Settings(openai_base_url=chat_server.url + "/v1", openai_model="gpt-oss-120b",
+                        fast_provider="openai")
+    pool = ProviderPool(settings)
+    try:
+        assert "openai" in pool.available()
+        assert final(generate(pool.get("openai"), GenerationRequest("a clock"))).ok
+        keys.save("openai", "box-key")
+        assert "openai" in pool.available()  # the key changed: a new client
+        assert final(generate(pool.get("openai"), GenerationRequest("a timer"))).ok
+    finally:
+        pool.close()
+    sent = [r.headers.get("authorization", "") for r in chat_server.posts("/chat/completions")]
+    assert sent[1] == "Bearer box-key"
+    assert not any("sk-openai-SECRET" in header for header in sent)
 
 
 def test_a_wrong_key_gets_a_message_that_points_at_the_key_settings(chat_server):

@@ -143,15 +143,26 @@ def test_usage_view_plots_what_generations_cost(qtbot, window):
     dialog.close()
 
 
-def test_no_api_key_reaches_the_database(qtbot, window, monkeypatch, keystroke_home):
-    secret = "sk-ant-api03-THIS-IS-A-SECRET-KEY"
-    monkeypatch.setenv("ANTHROPIC_API_KEY", secret)
-    monkeypatch.setenv("CEREBRAS_API_KEY", secret)
-    commit(qtbot, window, "a login form")
-    window.close()
-    for path in keystroke_home.rglob("*"):
-        if path.is_file():
-            assert secret.encode() not in path.read_bytes(), path
+def test_no_api_key_reaches_the_database(qtbot, cloud_env, provider, keystroke_home):
+    """The keys are in the environment before the window starts, and are really used (the
+    fake servers refuse any other key); no file in the data folder holds them after."""
+    from desktop.core.settings import Settings
+    from tests.fakes.cloud_env import ANTHROPIC_KEY, CEREBRAS_KEY
+    from tests.ui.conftest import close_and_delete, open_window
+
+    cerebras, claude = cloud_env
+    win = open_window(qtbot, Settings(debounce_ms=100, strong_model_id=""), provider=provider)
+    try:
+        qtbot.waitUntil(lambda: "anthropic" in win.engine.router.available, timeout=5000)
+        commit(qtbot, win, "a login form")  # a hard request: Claude makes the kept version
+    finally:
+        close_and_delete(win)
+    assert cerebras.posts("/chat/completions") and claude.posts("/v1/messages")
+    files = [path for path in keystroke_home.rglob("*") if path.is_file()]
+    assert any(path.suffix == ".db" for path in files)
+    for path in files:
+        data = path.read_bytes()
+        assert CEREBRAS_KEY.encode() not in data and ANTHROPIC_KEY.encode() not in data, path
 
 
 def test_a_locked_database_is_reported_and_the_window_still_works(qtbot, keystroke_home,
