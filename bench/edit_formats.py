@@ -5,7 +5,7 @@ file, search/replace blocks, unified diff) through the real core, and prints per
 how often the edit applied, how often the requested change is visible in the result, time
 and output tokens. The `edit_format` setting's default comes from this table.
 
-    python bench/edit_formats.py [--threads N] [--json]
+    python bench/edit_formats.py [--threads N] [--tasks N] [--json]
 """
 
 from __future__ import annotations
@@ -41,11 +41,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--tasks", type=int, default=len(TASKS),
+                        help="only the first N changes (CI smoke-runs 1)")
     args = parser.parse_args()
     provider = open_local_provider(Settings(threads=args.threads), warm=False)
     rows = []
     for fmt in FORMATS:
-        for instruction, needle in TASKS:
+        for instruction, needle in TASKS[: args.tasks]:
             request = GenerationRequest(instruction, APP, max_tokens=900, edit_format=fmt)
             started = time.perf_counter()
             result = list(generate(provider, request))[-1]

@@ -10,7 +10,8 @@ cancelled, served from cache), time to first token, keystroke to first preview p
 keystroke to the final preview, and the longest GUI stall, then prints p50 / p95 / max per
 figure and optimized / baseline ratios. A benchmark prints figures; it never fails.
 
-    python bench/keystroke_latency.py [--sessions N] [--max-tokens N] [--json FILE]
+    python bench/keystroke_latency.py [--sessions N] [--instructions N] [--max-tokens N]
+                                      [--json FILE]
 """
 
 from __future__ import annotations
@@ -31,11 +32,9 @@ from desktop.ui.app import make_application
 
 APP = make_application(headless=True)
 
-import desktop.core.generation.generate as generation_module  # noqa: E402
-from desktop.core.generation.prompts import build_messages  # noqa: E402
 from desktop.core.local_models.loading import open_local_provider  # noqa: E402
-from desktop.core.providers.base import Message  # noqa: E402
 from desktop.core.settings import Settings  # noqa: E402
+from desktop.ui.generation.state import LoopOptions  # noqa: E402
 from desktop.ui.stall_monitor import StallMonitor  # noqa: E402
 from desktop.ui.window.main_window import MainWindow  # noqa: E402
 
@@ -67,53 +66,31 @@ def spin_until(condition, timeout: float) -> bool:
     return condition()
 
 
-def instruction_first(instruction: str, base_code: str, edit_format: str = "whole"):
-    """The baseline's prompt: the instruction before the code, so every keystroke changes
-    the prompt near its start and the code is evaluated again each time."""
-    messages = build_messages(instruction, base_code, edit_format)
-    if base_code.strip():
-        user = messages[-1].content
-        messages[-1] = Message("user", f"Instruction: {instruction}\n\n{user}")
-    return messages
-
-
-class _Never:
-    """A cancel flag that never gets set: the baseline lets stale requests finish."""
-
-    def set(self) -> None:
-        pass
-
-
 class Recorder:
     """What each instruction's keystrokes caused, from the window's own signals."""
 
     def __init__(self, window: MainWindow) -> None:
         self.window = window
         self.reset()
-        controller = window.controller
-        launch, cancel = controller._launch, controller._cancel_running
-
-        def counting_launch(instruction: str, decision) -> None:
-            self.started += 1
-            now = time.perf_counter()
-            if self.streaming and self.streaming[-1][1] is None:
-                self.streaming[-1][1] = now  # the one before is stale from here on
-            self.streaming.append([now, None])
-            self.keys[-1]["started"] = True
-            launch(instruction, decision)
-
-        def counting_cancel() -> None:
-            if controller._running is not None:
-                self.cancelled += 1
-                self.keys[-1]["cancelled"] = True
-            cancel()
-
-        controller._launch = counting_launch
-        controller._cancel_running = counting_cancel
-        controller.latency_measured.connect(self._first_paint)
-        controller.result_ready.connect(self._result)
-        controller.code_shown.connect(self._shown)
+        loop = window.loop
+        loop.requests.started.connect(self._started)
+        loop.requests.superseded.connect(self._superseded)
+        loop.latency_measured.connect(self._first_paint)
+        loop.result_ready.connect(self._result)
+        loop.code_shown.connect(self._shown)
         window.preview.page_shown.connect(self._painted)
+
+    def _started(self, _decision) -> None:
+        self.started += 1
+        now = time.perf_counter()
+        if self.streaming and self.streaming[-1][1] is None:
+            self.streaming[-1][1] = now  # the one before is stale from here on
+        self.streaming.append([now, None])
+        self.keys[-1]["started"] = True
+
+    def _superseded(self) -> None:
+        self.cancelled += 1
+        self.keys[-1]["cancelled"] = True
 
     def reset(self) -> None:
         self.started = self.cancelled = self.cached = 0
@@ -166,24 +143,14 @@ def type_instruction(window: MainWindow, text: str, recorder: Recorder) -> float
 
 def run_mode(provider, optimized: bool, sessions: list[list[str]], max_tokens: int) -> list[dict]:
     settings = Settings(max_tokens=max_tokens)
-    window = MainWindow(settings, provider=provider)
+    options = LoopOptions() if optimized else LoopOptions(
+        cancel_superseded=False, use_cache=False, patch_partial_pages=False,
+        prefix_friendly_prompt=False)
+    provider.drop_superseded = optimized  # the baseline lets stale requests run to the end
+    window = MainWindow(settings, provider=provider, loop_options=options)
     window.resize(1400, 860)
     window.show()
     spin_until(lambda: not window.prompt.isReadOnly(), 10)
-    original_messages = generation_module.build_messages
-    if not optimized:
-        generation_module.build_messages = instruction_first
-        window.loop.cache.get = lambda *_a: None
-        window.preview.patch_html = window.preview.show_html
-        real_cancel = window.loop._cancel_running
-
-        def no_cancel() -> None:  # forget the stale request but let it run to the end
-            if window.loop._running is not None:
-                window.loop._running.cancel = _Never()
-            real_cancel()
-
-        window.loop._cancel_running = no_cancel
-        provider.drop_superseded = False
     recorder = Recorder(window)
     rows = []
     try:
@@ -219,7 +186,6 @@ def run_mode(provider, optimized: bool, sessions: list[list[str]], max_tokens: i
                 for stack in stalls.caught:
                     print(stack, file=sys.stderr, flush=True)
     finally:
-        generation_module.build_messages = original_messages
         provider.drop_superseded = True
         window.loop.set_local(None)  # closing the window would close the shared model
         window.close()
@@ -238,11 +204,13 @@ def summary(rows: list[dict], key: str) -> tuple[float, float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=3)
-    parser.add_argument("--max-tokens", type=int, default=350)
+    parser.add_argument("--max-tokens", type=int, default=2048)
+    parser.add_argument("--instructions", type=int, default=3,
+                        help="instructions per session (1: the CI smoke run)")
     parser.add_argument("--json", type=Path, help="write every row and the summary here")
     args = parser.parse_args()
     provider = open_local_provider(Settings())
-    sessions = SESSIONS[: args.sessions]
+    sessions = [session[: args.instructions] for session in SESSIONS[: args.sessions]]
     rows = run_mode(provider, True, sessions, args.max_tokens)
     rows += run_mode(provider, False, sessions, args.max_tokens)
     provider.close()

@@ -7,11 +7,12 @@
    draft stops and until the strong model's first token, against the strong model's first
    token when nothing else was running (same process, same prompt).
 
-    python bench/local_tiers.py
+    python bench/local_tiers.py [--threads 1,2]
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import tempfile
@@ -50,6 +51,10 @@ def first_token_s(provider: LlamaProvider, instruction: str) -> float:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", default="1,2",
+                        help="thread counts for the speed table (CI smoke-runs 2)")
+    args = parser.parse_args()
     catalog = load_catalog()
     fast_path = ensure_model_file(catalog.get("qwen2.5-coder-0.5b"))
     strong_path = ensure_model_file(catalog.get("qwen2.5-coder-1.5b"))
@@ -57,7 +62,7 @@ def main() -> None:
     print("speed (cold prompt, then 96 tokens)")
     baseline = None
     for name, path in (("0.5B", fast_path), ("1.5B", strong_path)):
-        for threads in (1, 2):
+        for threads in (int(n) for n in args.threads.split(",")):
             speed = measure_speed(path, threads, 2048)
             baseline = baseline or speed.tokens_per_s
             print(f"  {name} {threads} thread(s): {speed.tokens_per_s:5.1f} tok/s, prompt "

@@ -5,7 +5,7 @@ prompt should help. Runs the same whole-file edit (greedy, so outputs are compar
 lookup off and with 2 and 10 drafted tokens, and prints time, tokens/s and whether the
 output matched. Keystroke turns lookup on only if this shows a gain.
 
-    python bench/prompt_lookup.py [--threads N]
+    python bench/prompt_lookup.py [--threads N] [--lookups 0,2,10]
 """
 
 from __future__ import annotations
@@ -48,11 +48,13 @@ def run(model: Path, threads: int, lookup: int) -> tuple[float, int, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=default_threads())
+    parser.add_argument("--lookups", default="0,2,10",
+                        help="drafted tokens to compare, 0 first (CI smoke-runs 0,2)")
     args = parser.parse_args()
     model = ensure_model_file(load_catalog().default)
     baseline = None
     print(f"{'lookup':<10} {'seconds':>8} {'tokens':>7} {'tok/s':>7} {'speedup':>7} same output")
-    for lookup in (0, 2, 10):
+    for lookup in (int(n) for n in args.lookups.split(",")):
         seconds, tokens, text = run(model, args.threads, lookup)
         if baseline is None:
             baseline = (seconds, text)

@@ -9,14 +9,15 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path
 
 from desktop.core import paths
 
 log = logging.getLogger(__name__)
+_SAVING = threading.Lock()  # saves run off the GUI thread: one at a time, newest state last
 EDIT_FORMATS = ("whole", "search-replace", "unified-diff")
-FAST_PROVIDERS = ("auto", "local", "cerebras", "openai")
 
 
 def default_threads() -> int:
@@ -78,9 +79,6 @@ class Settings:
             if getattr(self, name) not in EDIT_FORMATS:
                 log.warning("Unknown %s %r; using 'whole'", name, getattr(self, name))
                 setattr(self, name, "whole")
-        if self.fast_provider not in FAST_PROVIDERS:
-            log.warning("Unknown fast_provider %r; using 'auto'", self.fast_provider)
-            self.fast_provider = "auto"
 
     def edit_format_for(self, provider_id: str) -> str:
         return self.edit_format if provider_id.startswith("local") else self.cloud_edit_format
@@ -132,7 +130,10 @@ class Settings:
         return cls(**values)
 
     def save(self, path: Path | None = None) -> None:
-        path = path or paths.settings_file()
+        with _SAVING:
+            self._write(path or paths.settings_file())
+
+    def _write(self, path: Path) -> None:
         existing = {}
         if path.exists():
             try:

@@ -18,6 +18,7 @@ from desktop.ui.app import make_application
 app = make_application(headless=True)
 
 from desktop.core.settings import Settings  # noqa: E402
+from desktop.core.store import Store  # noqa: E402
 from desktop.ui.window.main_window import MainWindow  # noqa: E402
 from tests.fakes.scripted_provider import ScriptedProvider  # noqa: E402
 
@@ -36,6 +37,17 @@ def spin(seconds: float) -> None:
     spin_until(lambda: time.monotonic() > end, seconds + 1)
 
 
+def draft_saved() -> bool:
+    """The draft on disk holds what was typed (read through a connection of our own)."""
+    store = Store()
+    try:
+        draft = store.draft(window.session.project.id)
+    finally:
+        store.close()
+    return draft is not None and draft.instruction == "make it purple" and \
+        "<!-- my edit -->" in draft.code
+
+
 provider = ScriptedProvider(delay_s=0.01)
 window = MainWindow(Settings(debounce_ms=100, strong_model_id=""), provider=provider)
 window.show()
@@ -48,11 +60,11 @@ if sys.argv[1] == "work":
         window.loop.commit()
         spin_until(lambda n=n: window.history.list.count() == n)
     window.editor.setPlainText(window.editor.toPlainText() + "<!-- my edit -->\n")
-    spin(0.5)
+    spin_until(lambda: "<!-- my edit -->" in window.loop.base_code)
     provider.delay_s = 2.0  # a generation that is still running when the kill comes
     window.prompt.setPlainText("make it purple")
     spin_until(lambda: len(provider.requests) == 3)
-    spin(1.2)  # the autosave interval has passed since the last keystroke
+    spin_until(draft_saved, 5)  # autosave wrote the prompt and the hand edit
     print("READY", flush=True)
     spin(120)
 else:

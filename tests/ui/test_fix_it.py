@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from desktop.core.settings import Settings
+from desktop.ui.preview.host import AUTO_FIX_DELAY_MS, BLANK_CHECK_MS
 from tests.fakes.scripted_provider import ScriptedProvider, page_for
 from tests.ui.conftest import close_and_delete, open_window
 
@@ -52,7 +53,9 @@ def test_a_page_that_throws_shows_the_error_and_fix_it_makes_a_working_version(q
     fix_request = provider.requests[-1].messages[-1].content
     assert "Cannot set properties of null" in fix_request
     assert "<h1>Counter</h1>" in fix_request  # the broken page, kept first, is what it fixes
-    qtbot.wait(1500)  # the fixed page loads and runs: nothing is reported
+    # The fixed page loads and runs (and its blank check too): nothing is reported.
+    with qtbot.assertNotEmitted(win.preview.error_logged, wait=BLANK_CHECK_MS + 600):
+        qtbot.waitUntil(lambda: "fixed counter" in win.editor.toPlainText(), timeout=5000)
     assert not win.error_bar.isVisible()
     instructions = [win.history.list.item(i).text().split("\n")[0] for i in range(2)]
     assert instructions[0].startswith("Fix these errors") and instructions[1] == "a counter"
@@ -79,6 +82,8 @@ def test_auto_fix_tries_the_fast_tier_then_the_strong_one_and_stops_at_two(qtbot
              .startswith("Fix these errors")]
     assert len(fixes) == 2
     assert "fixing errors, but no Anthropic key is set" in win.status.route_label.text()
-    qtbot.wait(2500)  # no third try
+    qtbot.waitUntil(win.error_bar.isVisible, timeout=10000)  # the second fix failed too
+    with qtbot.assertNotEmitted(win.host.fix_requested, wait=AUTO_FIX_DELAY_MS + 1000):
+        pass  # no third try
     assert win.history.list.count() == 3 and win.error_bar.isVisible()
     assert win.error_bar.fix_button.isEnabled()

@@ -122,8 +122,8 @@ def test_projects_can_be_searched_renamed_and_deleted(qtbot, window, monkeypatch
                         lambda *a, **k: QMessageBox.StandardButton.No)
     dialog.search.setText("")
     qtbot.waitUntil(lambda: dialog.list.count() == 2, timeout=5000)
-    dialog._delete()  # answered No: nothing happens
-    qtbot.wait(200)
+    with qtbot.assertNotEmitted(dialog.project_deleted, wait=200):
+        dialog._delete()  # answered No: nothing happens
     assert len(stored("SELECT id FROM projects")) == 2
     monkeypatch.setattr(QMessageBox, "question",
                         lambda *a, **k: QMessageBox.StandardButton.Yes)

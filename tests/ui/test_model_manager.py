@@ -12,14 +12,21 @@ from desktop.core.settings import Settings
 from desktop.ui.dialogs.model_manager import COLUMNS, ModelManager
 
 
+def opened(qtbot, settings: Settings) -> ModelManager:
+    """The dialog, once it has read the models (off the GUI thread)."""
+    dialog = ModelManager(settings, LocalGate())
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: bool(dialog.entries), timeout=10000)
+    return dialog
+
+
 def cell(dialog: ModelManager, key: str, column: str) -> str:
     row = [e.key for e in dialog.entries].index(key)
     return dialog.table.item(row, COLUMNS.index(column)).text()
 
 
 def test_it_lists_both_installed_qwen_models_with_their_tiers(qtbot):
-    dialog = ModelManager(Settings(), LocalGate())
-    qtbot.addWidget(dialog)
+    dialog = opened(qtbot, Settings())
     keys = [e.key for e in dialog.entries]
     assert keys[:2] == ["qwen2.5-coder-0.5b", "qwen2.5-coder-1.5b"]
     assert cell(dialog, "qwen2.5-coder-0.5b", "Tier") == "drafts (fast)"
@@ -35,14 +42,14 @@ def test_it_lists_both_installed_qwen_models_with_their_tiers(qtbot):
 @pytest.mark.model
 def test_an_added_gguf_can_serve_the_strong_tier_and_settings_remember_it(
         qtbot, tmp_path, default_model_file, keystroke_home):
-    settings = Settings()
-    dialog = ModelManager(settings, LocalGate())
-    qtbot.addWidget(dialog)
+    dialog = opened(qtbot, Settings())
     mine = tmp_path / "my-model.gguf"
     shutil.copyfile(default_model_file, mine)
     dialog.add_gguf(str(mine))
-    assert dialog.current().key == str(mine)
-    with qtbot.waitSignal(dialog.tier_changed) as changed:
+    qtbot.waitUntil(lambda: dialog.current() is not None and
+                    dialog.current().key == str(mine), timeout=10000)
+    with qtbot.waitSignal(dialog.tier_changed) as changed, \
+            qtbot.waitSignal(dialog.refreshed), qtbot.waitSignal(dialog.saved):
         dialog.use_strong.click()
     assert changed.args == ["strong"]
     assert cell(dialog, str(mine), "Tier") == "Enter (strong)"
@@ -53,14 +60,15 @@ def test_an_added_gguf_can_serve_the_strong_tier_and_settings_remember_it(
 
 
 def test_threads_and_context_are_settings_per_model(qtbot, keystroke_home):
-    settings = Settings()
-    dialog = ModelManager(settings, LocalGate())
-    qtbot.addWidget(dialog)
+    dialog = opened(qtbot, Settings())
     dialog.select("qwen2.5-coder-1.5b")
     with qtbot.waitSignal(dialog.tier_changed) as changed:
         dialog.context.setValue(4096)
     assert changed.args == ["strong"], "the strong tier reloads with the new context"
-    dialog.threads.setValue(2)
+    with qtbot.waitSignal(dialog.refreshed):
+        dialog.threads.setValue(2)
+    qtbot.waitUntil(lambda: Settings.load().model_options.get("qwen2.5-coder-1.5b", {})
+                    .get("threads") == 2, timeout=5000)  # saved off the GUI thread
     saved = Settings.load()
     assert saved.model_options["qwen2.5-coder-1.5b"] == {"threads": 2, "context_length": 4096}
     assert saved.context_for("qwen2.5-coder-1.5b") == 4096
@@ -71,13 +79,13 @@ def test_threads_and_context_are_settings_per_model(qtbot, keystroke_home):
 @pytest.mark.model
 def test_the_speed_benchmark_measures_the_real_model_and_keeps_the_figure(
         qtbot, keystroke_home):
-    settings = Settings()
-    dialog = ModelManager(settings, LocalGate())
-    qtbot.addWidget(dialog)
+    dialog = opened(qtbot, Settings())
     dialog.select("qwen2.5-coder-0.5b")
-    dialog.measure.click()
+    with qtbot.waitSignal(dialog.refreshed):
+        dialog.measure.click()
     assert cell(dialog, "qwen2.5-coder-0.5b", "Speed here") == "measuring…"
     qtbot.waitUntil(lambda: "tok/s" in cell(dialog, "qwen2.5-coder-0.5b", "Speed here"),
                     timeout=120_000)
+    qtbot.waitUntil(lambda: "qwen2.5-coder-0.5b" in Settings.load().model_speed, timeout=5000)
     speed = Settings.load().model_speed["qwen2.5-coder-0.5b"]
     assert speed["tokens_per_s"] > 1 and speed["prompt_per_s"] > 1

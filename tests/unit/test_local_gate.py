@@ -36,6 +36,17 @@ def wait_until_working(log: list) -> None:
         time.sleep(0.005)
 
 
+def waiting_for_turns(gate: LocalGate, count: int, timeout_s: float = 5.0) -> None:
+    """Until `count` requests wait for the gate (read under its lock)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        with gate._cond:
+            if len(gate._waiting) >= count:
+                return
+        assert time.monotonic() < deadline, f"{count} requests never queued"
+        time.sleep(0.002)
+
+
 def run(target, *args) -> tuple[threading.Thread, list]:
     out: list = []
     thread = threading.Thread(target=lambda: out.append(target(*args)))
@@ -92,16 +103,19 @@ def test_a_strong_request_waiting_goes_before_fast_requests_that_came_earlier():
     hold = threading.Event()
     holder_cancel = threading.Event()
 
+    holding = threading.Event()
+
     def hold_the_turn():
         with gate.turn(strong, STRONG, holder_cancel):
+            holding.set()
             hold.wait(5)
 
     holder, _ = run(hold_the_turn)
-    time.sleep(0.05)
+    assert holding.wait(5)
     draft, _ = run(fast.work, "fast", threading.Event(), 3)
-    time.sleep(0.05)
+    waiting_for_turns(gate, 1)  # the fast request queued first…
     commit, _ = run(strong.work, "strong", threading.Event(), 3)
-    time.sleep(0.05)
+    waiting_for_turns(gate, 2)  # …then the strong one
     hold.set()
     for thread in (holder, draft, commit):
         thread.join(5)

@@ -30,6 +30,7 @@ class GenerationRequest:
     edit_format: str = "whole"  # how to ask for changes to base_code (see edits.py)
     kind: str = "page"  # or "val": a Val Town HTTP val (kinds.py)
     screenshot: bytes | None = None  # PNG of the preview, for models that can see (Fix it)
+    instruction_first: bool = False  # the latency benchmark's baseline prompt order
 
 
 @dataclass(frozen=True)
@@ -179,7 +180,7 @@ def generate(provider: Provider, request: GenerationRequest,
         predicted = (f"```{fence}\n{request.base_code.strip()}\n```"
                      if edit_format == "whole" and request.base_code.strip() else None)
         messages = build_messages(request.instruction, request.base_code, edit_format,
-                                  request.kind)
+                                  request.kind, request.instruction_first)
         if request.screenshot and provider.vision:  # a picture costs tokens only where seen
             messages[-1] = replace(messages[-1], images=(request.screenshot,))
         return ChatRequest(messages, max_tokens=request.max_tokens,

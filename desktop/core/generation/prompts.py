@@ -23,10 +23,12 @@ EDIT_TEMPLATES = {"whole": "user_edit", "search-replace": "user_edit_search_repl
 
 
 def build_messages(instruction: str, base_code: str, edit_format: str = "whole",
-                   kind: str = "page") -> list[Message]:
+                   kind: str = "page", instruction_first: bool = False) -> list[Message]:
     """`edit_format` says how to ask for changes to base_code: "whole", "search-replace"
     or "unified-diff" (see edits.py). `kind` is "page" or "val" (see kinds.py); a val is
-    always asked for whole."""
+    always asked for whole. `instruction_first` puts the instruction before the code, as
+    the latency benchmark's baseline does (every keystroke then changes the prompt near
+    its start, and the code is evaluated again)."""
     suffix = "_val" if kind == "val" else ""
     system = Message("system", prompt_text("system_val" if kind == "val" else "system_html")
                      .strip())
@@ -39,4 +41,6 @@ def build_messages(instruction: str, base_code: str, edit_format: str = "whole",
     cut = template.rfind("\n\n", 0, template.index("{instruction}")) + 2
     stable = template[:cut].format(code=base_code.strip())
     rest = template[cut:].format(instruction=instruction.strip())
+    if instruction_first:
+        return [system, Message("user", f"Instruction: {instruction.strip()}\n\n{stable}{rest}")]
     return [system, Message("user", stable + rest, stable_prefix=len(stable))]

@@ -38,7 +38,7 @@ from desktop.core.local_models.speed import measure_speed
 from desktop.core.providers import memory
 from desktop.core.providers.local_gate import LocalGate
 from desktop.core.settings import Settings
-from desktop.ui.workers import BackgroundJob, message_of
+from desktop.ui.workers import BackgroundJob, message_of, run_in_background
 
 COLUMNS = ("Model", "Size", "Context", "Speed here", "Memory", "Tier")
 TIER_NAMES = {"fast": "drafts (fast)", "strong": "Enter (strong)"}
@@ -48,6 +48,8 @@ FIT_COLORS = {"fits": "#1b6e20", "may be slow": "#8a5a00", "won't fit": "#8a1f11
 
 class ModelManager(QDialog):
     tier_changed = Signal(str)  # "fast" or "strong": that tier must load its model again
+    refreshed = Signal()  # the table shows the models as they are now
+    saved = Signal()  # the settings file holds the change
 
     def __init__(self, settings: Settings, gate: LocalGate,
                  parent: QWidget | None = None) -> None:
@@ -57,6 +59,7 @@ class ModelManager(QDialog):
         self.settings, self.gate = settings, gate
         self.entries: list[ModelEntry] = []
         self._measuring: set[str] = set()
+        self._refreshes = 0  # only the newest refresh is shown
         self._jobs: set[BackgroundJob] = set()
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
@@ -114,16 +117,28 @@ class ModelManager(QDialog):
         layout.addLayout(form)
         layout.addLayout(actions)
         layout.addLayout(bottom)
-        self.refresh()
-        if self.table.rowCount():
-            self.table.selectRow(0)
+        self.memory_label.setText("Reading the models…")
+        self.refresh(select=None)
 
     # -- the table ------------------------------------------------------------------------
 
-    def refresh(self) -> None:
-        selected = self.current()
-        self.entries = inventory(self.settings)
-        available = memory.available_bytes()
+    def refresh(self, select: str | None = "") -> None:
+        """Read the catalog, the files and the package metadata off the GUI thread, then
+        show them. `select`: the key to select after ("": keep the selection; None: the
+        first row)."""
+        keep = self.current().key if select == "" and self.current() else select
+        settings = self.settings
+        self._refreshes += 1
+        number = self._refreshes
+        run_in_background(
+            self, lambda _emit: (inventory(settings), memory.available_bytes()),
+            lambda found: self._show_entries(*found, keep) if number == self._refreshes
+            else None,
+            lambda error: self.notes.setText(f"Could not read the models: {message_of(error)}"))
+
+    def _show_entries(self, entries: list[ModelEntry], available: int | None,
+                      select: str | None) -> None:
+        self.entries = entries
         self.memory_label.setText(
             f"Memory available now: {available / 2**30:.1f} GB" if available is not None
             else "This system does not say how much memory is available.")
@@ -142,10 +157,11 @@ class ModelManager(QDialog):
                 if column == 0:
                     item.setToolTip(entry.key)
                 self.table.setItem(row, column, item)
-        if selected is not None:
-            for row, entry in enumerate(self.entries):
-                if entry.key == selected.key:
-                    self.table.selectRow(row)
+        if select is None and self.table.rowCount():
+            self.table.selectRow(0)
+        elif select:
+            self.select(select)
+        self.refreshed.emit()
 
     def _speed_text(self, entry: ModelEntry) -> str:
         if entry.key in self._measuring:
@@ -193,7 +209,7 @@ class ModelManager(QDialog):
             return
         self.settings.model_options[entry.key] = {"threads": self.threads.value(),
                                                   "context_length": self.context.value()}
-        self.settings.save()
+        self._save()
         self.refresh()
         self._edited_tiers.update(entry.tiers)
         self._reload_timer.start()
@@ -214,13 +230,13 @@ class ModelManager(QDialog):
         else:
             self.settings.strong_model_path = entry.key if is_file else ""
             self.settings.strong_model_id = "" if is_file else entry.key
-        self.settings.save()
+        self._save()
         self.refresh()
         self.tier_changed.emit(tier)
 
     def _no_strong(self) -> None:
         self.settings.strong_model_path = self.settings.strong_model_id = ""
-        self.settings.save()
+        self._save()
         self.refresh()
         self.tier_changed.emit("strong")
 
@@ -228,18 +244,22 @@ class ModelManager(QDialog):
         if not path:
             path, _ = QFileDialog.getOpenFileName(self, "Add a GGUF model file", str(Path.home()),
                                                   "GGUF models (*.gguf);;All files (*)")
-        if not path:
-            return
-        try:
-            check_user_gguf(Path(path))
-        except Exception as exc:
-            self.notes.setText(str(exc))
-            return
+        if path:  # reading its header is disk work: off the GUI thread
+            run_in_background(self, lambda _emit: check_user_gguf(Path(path)),
+                              lambda _ok: self._added(path),
+                              lambda error: self.notes.setText(message_of(error)))
+
+    def _added(self, path: str) -> None:
         if path not in self.settings.added_models:
             self.settings.added_models.append(path)
-            self.settings.save()
-        self.refresh()
-        self.select(path)
+            self._save()
+        self.refresh(select=path)
+
+    def _save(self) -> None:
+        settings = self.settings
+        run_in_background(self, lambda _emit: settings.save(), lambda _r: self.saved.emit(),
+                          lambda error: self.notes.setText(
+                              f"Could not save the settings: {message_of(error)}"))
 
     def _measure(self) -> None:
         entry = self.current()
@@ -270,7 +290,7 @@ class ModelManager(QDialog):
         self.settings.model_speed[key] = {"tokens_per_s": round(speed.tokens_per_s, 1),
                                           "prompt_per_s": round(speed.prompt_per_s, 1),
                                           "threads": speed.threads}
-        self.settings.save()
+        self._save()
         self.refresh()
         self._selected()
 

@@ -1,52 +1,28 @@
 """The keystroke loop: debounce, supersede, cache, show.
 
-Every change of the instruction restarts a short timer; when it fires, the instruction is
-generated against the base code. A newer request supersedes the one in flight (only the
-newest result is ever shown), and a result already made for the same instruction, code and
-model comes from the engine's cache without a model call. Esc drops the draft and shows the
-base again.
-
-What Enter, Fix it and auto-fix do is routing/commit.py's call (the same for the window,
-`keystroke generate` and `keystroke eval`); this loop carries it out. The two local models
-share one gate (one computes at a time), so the strong one starting cancels a fast draft.
+Each change of the instruction restarts a short timer; when it fires, the instruction is
+generated against the base code. A newer request supersedes the one in flight, and a result
+made before for the same instruction, code and model comes from the engine's cache. What
+Enter, Fix it and auto-fix do is routing/commit.py's call; this loop carries it out.
 """
 
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
-from enum import Enum
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop.core.generation.generate import GenerationRequest, GenerationResult
-from desktop.core.generation.kinds import kind_for
+from desktop.core.generation.generate import GenerationResult
 from desktop.core.providers import registry
 from desktop.core.routing import commit
 from desktop.core.routing.engine import Engine
 from desktop.core.routing.router import RouteDecision
 from desktop.ui.generation.latency import LatencyClock
 from desktop.ui.generation.requests import ModelRequests, Running
+from desktop.ui.generation.state import LoopOptions, LoopState
 from desktop.ui.throttle import Throttle
 
 PREVIEW_INTERVAL_MS = 200  # at most one partial page per interval while streaming
-
-
-class LoopState(Enum):
-    IDLE = "idle"  # nothing typed since the base code was set
-    WAITING = "waiting"  # typed: the debounce timer runs (or the local model loads)
-    GENERATING = "generating"  # a draft is being made
-    DRAFT = "draft"  # the finished draft for what is typed is on screen
-    KEEPING = "keeping"  # Enter or Fix: what is being made becomes a version
-
-
-@dataclass(frozen=True)
-class LoopOptions:
-    """What makes typing fast, as options so a benchmark can turn them off for its
-    baseline: cancelling a superseded request, and the result cache."""
-
-    cancel_superseded: bool = True
-    use_cache: bool = True
 
 
 class KeystrokeLoop(QObject):
@@ -59,18 +35,18 @@ class KeystrokeLoop(QObject):
     route_chosen = Signal(str)  # why the request just started goes where it goes
 
     def __init__(self, engine: Engine, parent: QObject | None = None,
-                 options: LoopOptions = LoopOptions()) -> None:
+                 options: LoopOptions | None = None) -> None:
         super().__init__(parent)
         self.engine = engine
         self.settings = engine.settings
-        self.options = options
+        self.options = options = options or LoopOptions()
         self.state = LoopState.IDLE
         self.want_strong = False  # the toolbar toggle: Enter asks the strong tier
         self.base_code = ""
         self.generations_started = 0
-        self.requests = ModelRequests(engine, options.cancel_superseded, self)
-        self.requests.progressed.connect(self._partial_code)
-        self.requests.finished.connect(self._on_result)
+        self.requests = ModelRequests(engine, options, self)
+        self.requests.finished.connect(
+            lambda running, result: self._finish(result, self._for_current(running)))
         self.requests.failed.connect(self._on_failed)
         self._instruction = ""
         self._draft: GenerationResult | None = None  # in DRAFT: what Enter keeps
@@ -80,8 +56,7 @@ class KeystrokeLoop(QObject):
         self._debounce = QTimer(self, singleShot=True, interval=self.settings.debounce_ms)
         self._debounce.timeout.connect(self._start_current)
         self._partial = Throttle(PREVIEW_INTERVAL_MS, self._show_partial, self)
-
-    # -- what the window reads -------------------------------------------------------------
+        self.requests.progressed.connect(self._partial.push)
 
     @property
     def streaming_kind(self) -> str:
@@ -97,11 +72,10 @@ class KeystrokeLoop(QObject):
     def draft(self) -> GenerationResult | None:
         return self._draft
 
-    # -- inputs ----------------------------------------------------------------------------
-
     def set_local(self, provider) -> None:
         """The local model is loaded (or gone, while another one loads)."""
-        if provider is None or self._routes_to("local"):
+        running = self.requests.running
+        if provider is None or (running and running.decision.provider_id == "local"):
             self._cancel_running()
         self.engine.set_local(provider)
         if provider is not None and self._instruction.strip() and self.requests.running is None:
@@ -122,15 +96,12 @@ class KeystrokeLoop(QObject):
         self._debounce.start(self.settings.debounce_ms)
 
     def page_failed(self, failure: str) -> None:
-        """The page (or val) on screen failed (commit.page_threw / val_failed); if it is
-        the draft Enter would keep, Enter asks the strong tier instead, if the router
-        allows."""
+        """The page or val on screen failed: if it is the draft, Enter may escalate."""
         if self._draft is not None and self._draft.provider not in commit.STRONG_TIER:
             self._failure = failure
 
     def commit(self, strong: bool = False) -> None:
-        """Enter (with `strong`, Ctrl+Enter): keep, escalate or draft first, as commit.py
-        says."""
+        """Enter (`strong`: Ctrl+Enter): keep, escalate or draft first (commit.py)."""
         instruction = self._instruction.strip()
         if not instruction:
             return
@@ -195,16 +166,10 @@ class KeystrokeLoop(QObject):
         self.requests.stop_prefill()
         self._drop_pending()
 
-    # -- the loop --------------------------------------------------------------------------
-
     def _set_state(self, state: LoopState, say: str = "") -> None:
         self.state = state
         if say:
             self.state_changed.emit(say)
-
-    def _routes_to(self, provider_id: str) -> bool:
-        running = self.requests.running
-        return running is not None and running.decision.provider_id == provider_id
 
     def _escalate(self, decision: RouteDecision) -> None:
         self._debounce.stop()
@@ -249,37 +214,24 @@ class KeystrokeLoop(QObject):
     def _launch(self, instruction: str, decision: RouteDecision,
                 screenshot: bytes | None = None) -> None:
         self._partial.drop()
-        request = GenerationRequest(instruction, self.base_code, self.settings.max_tokens,
-                                    self.settings.temperature, self.settings.edit_format,
-                                    kind_for(instruction, self.base_code), screenshot)
         self.generations_started += 1
         if self.state is not LoopState.KEEPING:
             self._set_state(LoopState.GENERATING)
         self.route_chosen.emit(decision.reason)
         self.state_changed.emit(f"Generating with {registry.label(decision.provider_id)}…")
-        self.requests.start(request, decision)
+        self.requests.start(instruction, self.base_code, decision, screenshot)
 
     def _cancel_running(self) -> None:
         self.requests.cancel()
         self._partial.drop()
 
-    def _partial_code(self, code: str) -> None:
-        self._partial.push(code)
-
     def _show_partial(self, code: str) -> None:
-        self._show(code, final=False, measure=self._serves_current())
-
-    def _serves_current(self) -> bool:
-        """Is the request in flight the one for what is typed now? (Until the debounce
-        fires, the one in flight may still be for an older prefix.)"""
-        return self._for_current(self.requests.running)
+        self._show(code, final=False, measure=self._for_current(self.requests.running))
 
     def _for_current(self, running: Running | None) -> bool:
+        """Is this request for what is typed now? (Until the debounce fires, the one in
+        flight may still be for an older prefix.)"""
         return running is not None and running.request.instruction == self._instruction.strip()
-
-    def _on_result(self, running: Running, result: GenerationResult) -> None:
-        self._partial.drop()
-        self._finish(result, self._for_current(running))
 
     def _on_failed(self, error: BaseException) -> None:
         self._set_state(LoopState.IDLE)
@@ -288,6 +240,7 @@ class KeystrokeLoop(QObject):
 
     def _finish(self, result: GenerationResult, current: bool) -> None:
         """`current`: the result is for the instruction as typed now."""
+        self._partial.drop()
         self.result_ready.emit(result)
         keeping = self.state is LoopState.KEEPING and current
         if result.ok:

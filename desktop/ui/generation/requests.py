@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 
 from desktop.core.generation.generate import CodeProgress, GenerationRequest, GenerationResult
+from desktop.core.generation.kinds import kind_for
 from desktop.core.generation.prompts import build_messages
 from desktop.core.providers.base import ChatRequest
 from desktop.core.routing.engine import Engine
 from desktop.core.routing.router import RouteDecision
+from desktop.ui.generation.state import LoopOptions
 from desktop.ui.workers import BackgroundJob
 
 
@@ -36,16 +38,22 @@ class ModelRequests(QObject):
     # cost tokens, so they are recorded.
     reply_received = Signal(str, object)
 
-    def __init__(self, engine: Engine, cancel_superseded: bool,
+    def __init__(self, engine: Engine, options: LoopOptions,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.engine = engine
-        self.cancel_superseded = cancel_superseded
+        self.options = options
         self.running: Running | None = None
         self._ids = itertools.count(1)
         self._warming: threading.Event | None = None
 
-    def start(self, request: GenerationRequest, decision: RouteDecision) -> None:
+    def start(self, instruction: str, base_code: str, decision: RouteDecision,
+              screenshot: bytes | None = None) -> None:
+        settings = self.engine.settings
+        request = GenerationRequest(instruction, base_code, settings.max_tokens,
+                                    settings.temperature, settings.edit_format,
+                                    kind_for(instruction, base_code), screenshot,
+                                    not self.options.prefix_friendly_prompt)
         self.cancel()
         engine, request_id, cancel = self.engine, next(self._ids), threading.Event()
         cache_key = engine.cache_key(decision)
@@ -64,7 +72,7 @@ class ModelRequests(QObject):
 
     def cancel(self) -> None:
         if self.running is not None:
-            if self.cancel_superseded:
+            if self.options.cancel_superseded:
                 self.running.cancel.set()
             self.running = None
             self.superseded.emit()

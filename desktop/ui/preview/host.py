@@ -34,6 +34,13 @@ PAGE_VISIBLE_JS = """(() => {
 })()"""
 
 
+WELCOME_PAGE = """<!DOCTYPE html><html><head><style>
+body{font-family:system-ui,sans-serif;color:#556;display:grid;place-items:center;height:90vh}
+div{text-align:center}h1{font-weight:600;color:#334}</style></head><body><div>
+<h1>Your app appears here</h1><p>Type what you want above, e.g.
+<em>a pomodoro timer with a start button</em>.</p></div></body></html>"""
+
+
 class PreviewHost(QObject):
     # errors, auto-fix's try number (None: Fix it was clicked), screenshot PNG or None
     fix_requested = Signal(list, object, object)
@@ -84,6 +91,10 @@ class PreviewHost(QObject):
             self.val_preview.run(code, self._sandbox(), self._final_tag)
         else:
             self.preview.show_html(code, self._final_tag)
+
+    def show_welcome(self) -> None:
+        """What a new project shows before its first app (nothing to fix there)."""
+        self.load(WELCOME_PAGE, fixable=False)
 
     def commit_made(self, a_fix: bool) -> None:
         """A version was kept: with the auto-fix setting, its errors get fixed (a fix's own

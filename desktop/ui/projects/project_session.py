@@ -6,8 +6,11 @@ the redo stack."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from desktop.core import paths
 from desktop.core.generation.generate import GenerationResult
 from desktop.core.projects import history
 from desktop.core.projects.session import UNTITLED, Session, close_session, open_session
@@ -35,6 +38,11 @@ class ProjectSession(QObject):
         self._draft = ("", "")
         self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
         self._autosave.timeout.connect(self._save_draft)
+
+    def val_sandbox(self) -> Path:
+        """The project's own folder for its val's data (sqlite, blobs, outbox)."""
+        project_id = self.project.id if self.project else 0
+        return paths.data_home() / "vals" / f"project-{project_id}"
 
     # -- opening ------------------------------------------------------------------------
 

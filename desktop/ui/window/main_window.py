@@ -7,9 +7,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QSplitter, QToolBar, QVBoxLayout, QWidget
 
-from desktop.core import paths
 from desktop.core.generation.fixing import FIX_PREFIX
 from desktop.core.generation.generate import GenerationResult
 from desktop.core.projects.session import Session
@@ -22,6 +21,7 @@ from desktop.ui.dialogs.outbox_dialog import OutboxDialog
 from desktop.ui.dialogs.usage_dialog import UsageDialog
 from desktop.ui.editor.code_editor import CodeEditor
 from desktop.ui.generation.keystroke_loop import KeystrokeLoop
+from desktop.ui.generation.state import LoopOptions
 from desktop.ui.preview.host import PreviewHost
 from desktop.ui.projects.history_panel import HistoryPanel
 from desktop.ui.projects.project_session import ProjectSession
@@ -29,31 +29,24 @@ from desktop.ui.projects.store_service import StoreService
 from desktop.ui.window.export_actions import ExportActions
 from desktop.ui.window.file_actions import FileActions
 from desktop.ui.window.model_actions import ModelActions
+from desktop.ui.window.notice_banner import NoticeBanner
 from desktop.ui.window.prompt_box import PromptBox
 from desktop.ui.window.status_bar import StatusBar
 from desktop.ui.window.thread_reminder import ThreadReminder
 from desktop.ui.window.version_actions import VersionActions
 
 HAND_EDIT_DELAY_MS = 150
-ERROR_STYLE = ("background:#fdecea;color:#8a1f11;padding:8px;border:1px solid #f5c2bd;"
-               "border-radius:4px")
-INFO_STYLE = ("background:#e8f1fd;color:#0b3c7a;padding:8px;border:1px solid #b9d3f5;"
-              "border-radius:4px")
-WELCOME_PAGE = """<!DOCTYPE html><html><head><style>
-body{font-family:system-ui,sans-serif;color:#556;display:grid;place-items:center;height:90vh}
-div{text-align:center}h1{font-weight:600;color:#334}</style></head><body><div>
-<h1>Your app appears here</h1><p>Type what you want above, e.g.
-<em>a pomodoro timer with a start button</em>.</p></div></body></html>"""
 
 
 class MainWindow(QMainWindow):
     def __init__(self, settings: Settings, model_override: str = "",
                  provider: Provider | None = None, autoload: bool = True,
-                 store_path: Path | None = None, strong_provider: Provider | None = None
-                 ) -> None:
+                 store_path: Path | None = None, strong_provider: Provider | None = None,
+                 loop_options: LoopOptions | None = None) -> None:
         """With `provider` given (tests) or `autoload` off (a snapshot of a file), no local
         model is loaded; `strong_provider` stands in for the local strong model (tests).
-        `store_path` overrides the database (snapshots use a scratch one)."""
+        `store_path` overrides the database (snapshots use a scratch one); `loop_options`
+        turn the keystroke loop's optimisations off (the latency benchmark's baseline)."""
         super().__init__()
         self.settings = settings
         self.setWindowTitle("Keystroke")
@@ -62,7 +55,7 @@ class MainWindow(QMainWindow):
         self.engine = Engine(settings, lambda: self.spent_today_usd,
                              load_strong=(lambda _gate: strong_provider)
                              if strong_provider else None)
-        self.loop = KeystrokeLoop(self.engine, self)
+        self.loop = KeystrokeLoop(self.engine, self, loop_options)
         self.store = StoreService(store_path, self)
         self.session = ProjectSession(self.store, self)
         self._build_widgets()
@@ -74,7 +67,7 @@ class MainWindow(QMainWindow):
                                        self.preview, self.engine)
         self._build_menus()
         self._connect()
-        self.host.load(WELCOME_PAGE, fixable=False)
+        self.host.show_welcome()
         self.prompt.setReadOnly(True)  # until the project (and its draft) has loaded
         self.session.open(at_start=True)
         self.models.refresh_providers()
@@ -93,13 +86,12 @@ class MainWindow(QMainWindow):
         self.editor = CodeEditor()
         # A val's std/openai is answered by the fast tier (the local model when offline).
         self.model_bridge = ModelBridge(self.engine.fast_provider)
-        self.host = PreviewHost(self.settings, self.model_bridge.url, self.val_sandbox, self)
+        self.host = PreviewHost(self.settings, self.model_bridge.url, self.session.val_sandbox,
+                                self)
         self.preview, self.error_bar = self.host.preview, self.host.error_bar
         self.val_preview = self.host.val_preview
-        self.banner = QLabel()
-        self.banner.setWordWrap(True)
-        self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.banner.hide()
+        self.banner = NoticeBanner()
+        self.show_notice = self.banner.show_notice
         self.thread_bar = ThreadReminder()
         self.thread_bar.hide()
         self.history = HistoryPanel()
@@ -145,7 +137,7 @@ class MainWindow(QMainWindow):
         view_menu = self.menuBar().addMenu("&View")
         self._action(view_menu, "&Usage and Cost…", lambda: UsageDialog(self.store, self).open())
         self._action(view_menu, "&Outbox…",
-                     lambda: OutboxDialog(self.val_sandbox() / "outbox", self).open())
+                     lambda: OutboxDialog(self.session.val_sandbox() / "outbox", self).open())
         model_menu = self.menuBar().addMenu("&Model")
         self._action(model_menu, "&Providers and Keys…", models.show_settings, "Ctrl+,")
         self._action(model_menu, "Manage &Models…", models.show_models)
@@ -207,13 +199,11 @@ class MainWindow(QMainWindow):
         if final:
             self.host.load(code, tag)  # the finished page, with its scripts running
         elif self.loop.streaming_kind == "page":
-            self.preview.patch_html(code, tag)
+            if self.loop.options.patch_partial_pages:
+                self.preview.patch_html(code, tag)
+            else:
+                self.preview.show_html(code, tag)
         # a val streams into the editor only; it runs once it is whole
-
-    def val_sandbox(self) -> Path:
-        """The project's own folder for its val's data (sqlite, blobs, outbox)."""
-        project = self.session.project
-        return paths.data_home() / "vals" / f"project-{project.id if project else 0}"
 
     def _apply_hand_edit(self) -> None:
         self.host.disarm_auto_fix()  # the person is fixing it
@@ -239,9 +229,6 @@ class MainWindow(QMainWindow):
         if note:
             self.session.record_outside_change(code, note)
         self.session.text_changed("", code)
-
-    def follow_folder(self, folder: Path) -> None:
-        self.files.follow_folder(folder, self.loop.base_code)
 
     def _record_reply(self, instruction: str, result: GenerationResult) -> None:
         self.session.record_draft(instruction, result)
@@ -279,7 +266,7 @@ class MainWindow(QMainWindow):
                                   session.current_version_id)
         self.loop.set_base(session.base_code)
         if not session.base_code:
-            self.host.load(WELCOME_PAGE, fixable=False)
+            self.host.show_welcome()
         instruction = session.draft.instruction if session.draft else ""
         self.prompt.set_text_quietly(instruction)
         self.loop.restore_instruction(instruction)
@@ -299,14 +286,6 @@ class MainWindow(QMainWindow):
         """Saving failed: say so, and keep the window usable (what is on screen stays)."""
         self.show_notice(message)
         self.prompt.setReadOnly(False)
-
-    def show_notice(self, message: str, error: bool = True) -> None:
-        if not message:
-            self.banner.hide()
-            return
-        self.banner.setStyleSheet(ERROR_STYLE if error else INFO_STYLE)
-        self.banner.setText(message)
-        self.banner.show()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.loop.shutdown()
