@@ -86,14 +86,14 @@ def test_a_superseded_request_is_dropped_before_it_starts(local_provider):
 
 
 def test_the_next_keystroke_reuses_the_prompt_prefix(local_provider):
-    """Same system prompt and code, a longer instruction: only the end is evaluated."""
-    _cold_events, cold = collect(local_provider, ChatRequest(
-        build_messages("add a footer", BASE_CODE), max_tokens=2))
-    warm_events, warm = collect(local_provider, ChatRequest(
+    """Same system prompt and code, a longer instruction: only the end is evaluated. (What
+    that saves in seconds is a figure of bench/keystroke_latency.py, not an assertion.)"""
+    collect(local_provider, ChatRequest(build_messages("add a footer", BASE_CODE),
+                                        max_tokens=2))
+    warm_events, _warm = collect(local_provider, ChatRequest(
         build_messages("add a footer with a link", BASE_CODE), max_tokens=2))
     warm_usage = next(e for e in warm_events if isinstance(e, Usage))
     assert warm_usage.cached_tokens > 0.9 * warm_usage.tokens_in
-    assert warm < cold / 4, f"warm {warm:.2f}s vs cold {cold:.2f}s"
 
 
 def test_a_generated_app_comes_back_as_code(local_provider):

@@ -1,10 +1,10 @@
 import threading
 
+from desktop.core.generation.cache import ResultCache
 from desktop.core.generation.generate import (
     CodeProgress,
     GenerationRequest,
     GenerationResult,
-    ResultCache,
     generate,
 )
 from tests.fakes.scripted_provider import ScriptedProvider, page_for

@@ -12,12 +12,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 
+from desktop.core.generation.cache import ResultCache
 from desktop.core.generation.generate import (
     CodeProgress,
     GenerationEvent,
     GenerationRequest,
     GenerationResult,
-    ResultCache,
 )
 from desktop.core.local_models.loading import open_local_provider, wanted_model
 from desktop.core.providers import registry
