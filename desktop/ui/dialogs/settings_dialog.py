@@ -128,7 +128,7 @@ class SettingsDialog(QDialog):
         form = QFormLayout(box)
         self.fast = QComboBox()
         fast = registry.fast_cloud()
-        names = ", else ".join(registry.label(pid) for pid in fast)
+        names = ", else ".join(registry.spec(pid).tab for pid in fast)
         self.fast.addItem(f"Automatic: {names}, else local", "auto")
         self.fast.addItem("Always the local model", "local")
         for pid in fast:
