@@ -14,19 +14,33 @@ import traceback
 from PySide6.QtCore import QObject, Qt, QTimer
 
 
+class _Beat:
+    """What the watchdog thread reads and writes. The thread holds this, never the QObject:
+    a QObject whose last reference goes with a worker thread is destroyed there, and that
+    deadlocks against the GUI thread (Qt's connection lock against the GIL)."""
+
+    def __init__(self) -> None:
+        self.last = 0.0
+        self.running = False
+        self.caught: list[str] = []
+
+
 class StallMonitor(QObject):
     def __init__(self, interval_ms: int = 5, parent: QObject | None = None,
                  catch_over_ms: float | None = None) -> None:
         super().__init__(parent)
         self.interval_ms = interval_ms
         self.catch_over_ms = catch_over_ms
-        self.caught: list[str] = []  # stacks seen during stalls longer than catch_over_ms
-        self._running = False
+        self._beat = _Beat()
         self._timer = QTimer(self, interval=interval_ms)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self._tick)
-        self._last = 0.0
         self.stalls: list[tuple[float, float]] = []  # (when it ended, perf_counter s; ms)
+
+    @property
+    def caught(self) -> list[str]:
+        """Stacks seen during stalls longer than catch_over_ms."""
+        return self._beat.caught
 
     @property
     def stalls_ms(self) -> list[float]:
@@ -42,33 +56,35 @@ class StallMonitor(QObject):
 
     def start(self) -> None:
         self.stalls = []
-        self.caught = []
-        self._last = time.perf_counter()
+        beat = self._beat = _Beat()
+        beat.last = time.perf_counter()
+        beat.running = True
         self._timer.start()
-        self._running = True
         if self.catch_over_ms is not None:
-            gui = threading.get_ident()
-            threading.Thread(target=self._watch, args=(gui,), daemon=True).start()
+            threading.Thread(target=_watch, daemon=True, args=(
+                beat, threading.get_ident(), self.interval_ms, self.catch_over_ms)).start()
 
     def stop(self) -> None:
         self._timer.stop()
-        self._running = False
-
-    def _watch(self, gui_thread: int) -> None:
-        reported = 0.0
-        while self._running:
-            time.sleep(0.005)
-            last = self._last
-            late_ms = (time.perf_counter() - last) * 1000 - self.interval_ms
-            if late_ms > self.catch_over_ms and last != reported:
-                reported = last
-                frame = sys._current_frames().get(gui_thread)
-                stack = "".join(traceback.format_stack(frame)[-8:]) if frame else "?"
-                self.caught.append(f"stall over {late_ms:.0f} ms so far, in:\n{stack}")
+        self._beat.running = False
 
     def _tick(self) -> None:
         now = time.perf_counter()
-        late = (now - self._last) * 1000 - self.interval_ms
+        late = (now - self._beat.last) * 1000 - self.interval_ms
         if late > 0:
             self.stalls.append((now, late))
-        self._last = now
+        self._beat.last = now
+
+
+def _watch(beat: _Beat, gui_thread: int, interval_ms: int, catch_over_ms: float) -> None:
+    """Record the GUI thread's stack once per stall longer than `catch_over_ms`."""
+    reported = 0.0
+    while beat.running:
+        time.sleep(0.005)
+        last = beat.last
+        late_ms = (time.perf_counter() - last) * 1000 - interval_ms
+        if late_ms > catch_over_ms and last != reported:
+            reported = last
+            frame = sys._current_frames().get(gui_thread)
+            stack = "".join(traceback.format_stack(frame)[-8:]) if frame else "?"
+            beat.caught.append(f"stall over {late_ms:.0f} ms so far, in:\n{stack}")
