@@ -7,6 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from desktop import __version__
 from desktop.core.local_models.files import ModelFileError
 from desktop.core.providers import registry
 from desktop.core.providers.base import ProviderError
@@ -20,6 +21,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="keystroke",
         description="Type a sentence, watch a working web app appear. "
                     "Without a command, opens the window.")
+    parser.add_argument("--version", action="version", version=f"keystroke {__version__}")
     parser.add_argument("--model", default="",
                         help="a catalog model id or a path to a GGUF file (default: settings, "
                              "else the built-in Qwen2.5-Coder 0.5B)")

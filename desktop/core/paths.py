@@ -7,6 +7,7 @@ step, and so that tests can point the whole app at a temporary folder with KEYST
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -37,16 +38,27 @@ def settings_file() -> Path:
     return data_home() / "settings.json"
 
 
-def _bundled(name: str) -> Path:
-    """A file or folder shipped with the app: inside the package when installed, at the
-    repository's top level when running from a checkout."""
+def bundled(name: str) -> Path:
+    """A file or folder shipped with the app: inside the package when installed (or inside
+    the one-folder build, read-only), at the repository's top level in a checkout."""
     installed = _PACKAGE_DIR / name
     return installed if installed.exists() else _PACKAGE_DIR.parent / name
 
 
 def resources_dir() -> Path:
-    return _bundled("resources")
+    return bundled("resources")
 
 
 def catalog_file() -> Path:
-    return _bundled("models") / "catalog.toml"
+    return bundled("models") / "catalog.toml"
+
+
+def bundled_model(file_name: str) -> Path | None:
+    """A model file the one-folder build carries (verified when it was built), or None."""
+    path = bundled("models") / file_name
+    return path if path.is_file() else None
+
+
+def frozen() -> bool:
+    """Running from the one-folder build (PyInstaller), not from Python."""
+    return bool(getattr(sys, "frozen", False))

@@ -56,7 +56,18 @@ def make_application(argv: list[str] | None = None, headless: bool = False):
         app = QApplication(argv if argv is not None else sys.argv[:1])
         app.setApplicationName("Keystroke")
         app.setOrganizationName("Keystroke")
+        app.setDesktopFileName("keystroke")  # resources/keystroke.desktop
+        app.setWindowIcon(app_icon())
         # Pool threads mostly wait on a model's queue; with one per core (2 here) a
         # superseded stream that is still winding down could hold up a file save.
         QThreadPool.globalInstance().setMaxThreadCount(max(8, os.cpu_count() or 1))
     return app
+
+
+def app_icon():
+    """Keystroke's icon (resources/icons), for the window and the task bar."""
+    from PySide6.QtGui import QIcon
+
+    from desktop.core import paths
+
+    return QIcon(str(paths.resources_dir() / "icons" / "keystroke.png"))

@@ -47,6 +47,11 @@ def locate_parts(spec: ModelSpec) -> list[Path]:
     assert spec.source is not None
     found = []
     for package, relpath in spec.source.part_names():
+        if paths.frozen():  # the build carries its models as files, never as packages
+            raise ModelFileError(
+                f"This build of Keystroke does not carry the model '{spec.name}'. Fix: add "
+                "its GGUF file in Model → Manage Models… (Add GGUF file), or rebuild with "
+                "`python -m desktop.build --with-strong-model`.")
         try:
             dist = metadata.distribution(package)
         except metadata.PackageNotFoundError:
@@ -133,6 +138,8 @@ def ensure_model_file(spec: ModelSpec, progress: Progress | None = None) -> Path
     """The verified GGUF for a catalog model, assembling it on first use."""
     if spec.source is None:
         raise ModelFileError(f"'{spec.name}' has no file to install. Fix: {spec.install_hint}.")
+    if bundled := paths.bundled_model(spec.file):
+        return bundled
     dest = paths.models_dir() / spec.file
     if dest.exists() and _is_verified(dest, spec):
         return dest
@@ -143,7 +150,7 @@ def is_installed(spec: ModelSpec) -> bool:
     """Is the model's file assembled, or are its parts installed? Cheap: nothing is hashed."""
     if spec.source is None:
         return False
-    if (paths.models_dir() / spec.file).is_file():
+    if paths.bundled_model(spec.file) or (paths.models_dir() / spec.file).is_file():
         return True
     try:
         locate_parts(spec)

@@ -36,7 +36,11 @@ class ValError:
 
 
 def deno_binary() -> str:
-    """The Deno that ships in the `deno` package on the Python index."""
+    """The Deno that ships in the `deno` package on the Python index (the one-folder build
+    carries that binary in its bin/ folder)."""
+    bundled = paths.bundled("bin") / ("deno.exe" if os.name == "nt" else "deno")
+    if bundled.is_file():
+        return str(bundled)
     try:
         import deno
     except ImportError:

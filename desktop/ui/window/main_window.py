@@ -17,6 +17,7 @@ from desktop.core.routing.engine import Engine
 from desktop.core.runtime.model_bridge import ModelBridge
 from desktop.core.settings import Settings
 from desktop.core.store.reports import spent_today
+from desktop.ui.app import app_icon
 from desktop.ui.dialogs.outbox_dialog import OutboxDialog
 from desktop.ui.dialogs.usage_dialog import UsageDialog
 from desktop.ui.editor.code_editor import CodeEditor
@@ -50,6 +51,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings
         self.setWindowTitle("Keystroke")
+        self.setWindowIcon(app_icon())
         self.resize(1400, 820)
         self.spent_today_usd = 0.0  # read off the GUI thread after each reply and commit
         self.engine = Engine(settings, lambda: self.spent_today_usd,
@@ -222,8 +224,7 @@ class MainWindow(QMainWindow):
         self._update_spend()
 
     def _take_outside_code(self, code: str, note: str) -> None:
-        """Code from a file or a followed folder becomes the base (and, from a folder, a
-        version of its own)."""
+        """Code from a file or a followed folder (then also a version) becomes the base."""
         self.prompt.clear_quietly()
         self.loop.set_base(code)
         if note:
