@@ -48,10 +48,7 @@ def locate_parts(spec: ModelSpec) -> list[Path]:
     found = []
     for package, relpath in spec.source.part_names():
         if paths.frozen():  # the build carries its models as files, never as packages
-            raise ModelFileError(
-                f"This build of Keystroke does not carry the model '{spec.name}'. Fix: add "
-                "its GGUF file in Model → Manage Models… (Add GGUF file), or rebuild with "
-                "`python -m desktop.build --with-strong-model`.")
+            raise ModelFileError(install_advice(spec))
         try:
             dist = metadata.distribution(package)
         except metadata.PackageNotFoundError:
@@ -67,6 +64,15 @@ def locate_parts(spec: ModelSpec) -> list[Path]:
             )
         found.append(path)
     return found
+
+
+def install_advice(spec: ModelSpec) -> str:
+    """How to get a model that is not here, in this kind of install."""
+    if paths.frozen():
+        return (f"This build of Keystroke does not carry the model '{spec.name}'. Fix: add "
+                "its GGUF file in Model → Manage Models… (Add GGUF file…), or rebuild with "
+                "`python -m desktop.build --with-strong-model`.")
+    return f"The model '{spec.name}' is not installed. Fix: {spec.install_hint}."
 
 
 def _marker(path: Path) -> Path:

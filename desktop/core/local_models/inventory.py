@@ -11,7 +11,12 @@ from pathlib import Path
 
 from desktop.core import paths
 from desktop.core.local_models.catalog import Catalog, ModelSpec, load_catalog
-from desktop.core.local_models.files import ModelFileError, is_installed, locate_parts
+from desktop.core.local_models.files import (
+    ModelFileError,
+    install_advice,
+    is_installed,
+    locate_parts,
+)
 from desktop.core.local_models.loading import wanted_model
 from desktop.core.providers import memory
 from desktop.core.settings import Settings
@@ -48,7 +53,8 @@ def inventory(settings: Settings, catalog: Catalog | None = None) -> list[ModelE
         installed = is_installed(spec)
         size = spec.size or (_installed_size(spec) if installed else 0)
         entries.append(ModelEntry(spec.id, spec.name, size, spec.context_length, installed,
-                                  _tiers(spec.id, used), spec.notes))
+                                  _tiers(spec.id, used),
+                                  spec.notes if installed else install_advice(spec)))
     files = [*settings.added_models, settings.model_path, settings.strong_model_path]
     for path in dict.fromkeys(p for p in files if p):
         file = Path(path)
