@@ -53,11 +53,9 @@ def generate_and_keep(engine: Engine, args: argparse.Namespace) -> GenerationRes
     if args.provider != "auto":
         return _run(engine, engine.router.forced(args.provider, args.instruction), request,
                     args)
-    result, plans = commit.enter_without_a_draft(
+    result, _plans = commit.enter_without_a_draft(
         engine.router, args.instruction, lambda route: _run(engine, route, request, args),
         lambda draft: _draft_failure(engine, draft))
-    if plans[-1].step is commit.Step.ESCALATE and len(plans) > 1:
-        say(f"route: {plans[-1].route.reason}")
     return result
 
 

@@ -11,9 +11,6 @@ from desktop.core.generation.generate import GenerationResult
 
 
 class ResultCache:
-    """Finished results by (instruction, base code, model), so retyping or backspacing to
-    an instruction already generated shows its page at once, without a model call."""
-
     def __init__(self, capacity: int = 256) -> None:
         self._items: OrderedDict[tuple[str, str, str], GenerationResult] = OrderedDict()
         self._capacity = capacity

@@ -29,14 +29,6 @@ class ChatCompletionsProvider(CloudProvider):
     """Subclasses make the client and say which extra parameters their API takes."""
 
     label: ClassVar[str] = ""
-    default_base_url: ClassVar[str] = ""
-
-    @classmethod
-    def from_settings(cls, model: str, api_key: str, base_url: str,
-                      settings: Settings) -> ChatCompletionsProvider:
-        return cls(model, api_key, base_url, settings.request_timeout_s,
-                   send_prediction=settings.cerebras_prediction,
-                   reasoning_effort=settings.cerebras_reasoning_effort)
 
     def __init__(self, model: str, api_key: str, base_url: str = "",
                  timeout_s: float = 20.0, send_prediction: bool = False,
@@ -107,6 +99,13 @@ class CerebrasProvider(ChatCompletionsProvider):
     id = "cerebras"
     label = "Cerebras"
     prediction = True
+
+    @classmethod
+    def from_settings(cls, model: str, api_key: str, base_url: str,
+                      settings: Settings) -> CerebrasProvider:
+        return cls(model, api_key, base_url, settings.request_timeout_s,
+                   send_prediction=settings.cerebras_prediction,
+                   reasoning_effort=settings.cerebras_reasoning_effort)
 
     def _make_client(self, api_key: str, base_url: str | None, timeout_s: float) -> Any:
         from cerebras.cloud.sdk import Cerebras, Timeout

@@ -64,10 +64,6 @@ PROVIDERS: tuple[ProviderSpec, ...] = (
 )
 
 
-def all_specs() -> tuple[ProviderSpec, ...]:
-    return PROVIDERS
-
-
 def spec(provider_id: str) -> ProviderSpec:
     for row in PROVIDERS:
         if row.id == provider_id:

@@ -46,7 +46,6 @@ class EnterPlan:
 class FixPlan:
     instruction: str  # the errors, worded for the model
     route: RouteDecision
-    attempt: int
 
 
 def on_enter(router: Router, instruction: str, *, draft_by: str | None,
@@ -95,7 +94,7 @@ def plan_fix(router: Router, errors: Sequence[str], attempt: int, *, by_user: bo
     instruction = fix_instruction(list(errors))
     strong = by_user or want_strong or attempt > 1
     route = router.route(instruction, "commit", want_strong=strong, strong_why=FIXING)
-    return FixPlan(instruction, route, attempt)
+    return FixPlan(instruction, route)
 
 
 def enter_without_a_draft(router: Router, instruction: str,

@@ -38,7 +38,7 @@ from desktop.core.local_models.speed import measure_speed
 from desktop.core.providers import memory
 from desktop.core.providers.local_gate import LocalGate
 from desktop.core.settings import Settings
-from desktop.ui.workers import BackgroundJob, message_of, run_in_background
+from desktop.ui.workers import message_of, run_in_background
 
 COLUMNS = ("Model", "Size", "Context", "Speed here", "Memory", "Tier")
 TIER_NAMES = {"fast": "drafts (fast)", "strong": "Enter (strong)"}
@@ -60,7 +60,6 @@ class ModelManager(QDialog):
         self.entries: list[ModelEntry] = []
         self._measuring: set[str] = set()
         self._refreshes = 0  # only the newest refresh is shown
-        self._jobs: set[BackgroundJob] = set()
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -277,13 +276,8 @@ class ModelManager(QDialog):
         self._measuring.add(key)
         self.refresh()
         self._selected()
-        job = BackgroundJob(work, self)
-        self._jobs.add(job)
-        job.succeeded.connect(lambda speed: self._measured(key, speed))
-        job.failed.connect(lambda error: self._measure_failed(key, message_of(error)))
-        job.succeeded.connect(lambda _r: self._jobs.discard(job))
-        job.failed.connect(lambda _m: self._jobs.discard(job))
-        job.start()
+        run_in_background(self, work, lambda speed: self._measured(key, speed),
+                          lambda error: self._measure_failed(key, message_of(error)))
 
     def _measured(self, key: str, speed) -> None:
         self._measuring.discard(key)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QDialog, QListWidget, QPlainTextEdit, QSplitter, QVBoxLayout
 
-from desktop.ui.workers import BackgroundJob
+from desktop.ui.workers import message_of, run_in_background
 
 
 def read_outbox(folder: Path) -> list[dict]:
@@ -42,9 +42,12 @@ class OutboxDialog(QDialog):
         QVBoxLayout(self).addWidget(split)
         self.list.currentRowChanged.connect(self._show)
         self.list.addItem("Reading…")
-        job = BackgroundJob(lambda _emit: read_outbox(folder), self)
-        job.succeeded.connect(self._loaded)
-        job.start()
+        run_in_background(self, lambda _emit: read_outbox(folder), self._loaded,
+                          self._unreadable)
+
+    def _unreadable(self, error: Exception) -> None:
+        self.list.clear()
+        self.list.addItem(f"Could not read the outbox: {message_of(error)}")
 
     def _loaded(self, emails: list[dict]) -> None:
         self.emails = emails

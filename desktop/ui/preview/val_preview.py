@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.core.runtime.val_server import ValServer
-from desktop.ui.workers import BackgroundJob, message_of
+from desktop.ui.workers import message_of, run_in_background
 
 POLL_MS = 250
 
@@ -47,10 +47,8 @@ class ValPreview(QObject):
             with lock:  # one start at a time, in order
                 return server.start(code)
 
-        job = BackgroundJob(work, self)
-        job.succeeded.connect(lambda url: self._started(number, url, tag))
-        job.failed.connect(lambda error: self._failed(number, message_of(error)))
-        job.start()
+        run_in_background(self, work, lambda url: self._started(number, url, tag),
+                          lambda error: self._failed(number, message_of(error)))
 
     @property
     def server(self) -> ValServer | None:

@@ -263,8 +263,8 @@ class MainWindow(QMainWindow):
 
     def _on_session_opened(self, session: Session) -> None:
         self.setWindowTitle(f"Keystroke — {session.project.name}")
-        self.versions.show_opened(session.versions, session.thumbnails,
-                                  session.current_version_id)
+        self.history.show_versions(session.versions, session.thumbnails,
+                                   session.current_version_id)
         self.loop.set_base(session.base_code)
         if not session.base_code:
             self.host.show_welcome()

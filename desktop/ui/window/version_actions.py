@@ -46,9 +46,6 @@ class VersionActions(QObject):
         history.restore_requested.connect(session.restore)
         history.fork_requested.connect(session.fork)
 
-    def show_opened(self, versions, thumbnails, current_version_id) -> None:
-        self.history.show_versions(versions, thumbnails, current_version_id)
-
     def kept(self, instruction: str, result: GenerationResult, base: str) -> None:
         """A change was kept: it becomes a version; an untitled app gets a name."""
         project = self.session.project
