@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from desktop import __version__
+from desktop.core.completion.sources import SOURCES
 from desktop.core.local_models.files import ModelFileError
 from desktop.core.providers import registry
 from desktop.core.providers.base import ProviderError
@@ -90,6 +91,18 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--settle-ms", type=int, default=600,
                        help="how long the page must be quiet before reading it")
 
+    complete = sub.add_parser("complete", help="print the code completion the editor would "
+                                                "show at FILE:LINE:COL")
+    complete.add_argument("position", metavar="FILE:LINE:COL",
+                          help="1-based line and column, as editors number them")
+    complete.add_argument("--provider", choices=SOURCES, default="",
+                          help="local: the local model (default); openai: the OpenAI-"
+                               "compatible server's completions route (Settings)")
+    complete.add_argument("--model", dest="sub_model", default="", metavar="PATH_OR_ID",
+                          help="a local catalog id or GGUF path")
+    complete.add_argument("--json", action="store_true",
+                          help="print the text, latency and model as JSON")
+
     snap = sub.add_parser("snapshot", help="save a screenshot of the window")
     source = snap.add_mutually_exclusive_group(required=True)
     source.add_argument("file", nargs="?", type=Path, help="an HTML file to show")
@@ -127,6 +140,10 @@ def main(argv: list[str] | None = None) -> int:
             from desktop.cli.history import run_history, run_usage
 
             return run_history(args) if args.command == "history" else run_usage(args)
+        if args.command == "complete":
+            from desktop.cli.complete import run_complete
+
+            return run_complete(args, model)
         if args.command == "snapshot":
             from desktop.cli.snapshot import run_snapshot
 

@@ -73,6 +73,13 @@ class Settings:
     # then the strong one; two tries at most.
     auto_fix: bool = False
     valtown_base_url: str = ""  # empty: VAL_TOWN_BASE_URL, else https://api.val.town
+    # Ghost-text completions in the code editor, after this pause in typing. "local": the
+    # fast model's file in a context of its own; "openai": the OpenAI-compatible server's
+    # completions route, with completion_model (else openai_model).
+    completions: bool = True
+    completion_delay_ms: int = 200
+    completion_source: str = "local"
+    completion_model: str = ""
 
     def __post_init__(self) -> None:
         for name in ("edit_format", "cloud_edit_format"):

@@ -44,6 +44,9 @@ class ChatCompletionsServer(WireServer):
             self.send_json(handler, 200, {"object": "list", "data": [
                 {"id": m, "object": "model", "created": 0, "owned_by": "fake"} for m in MODELS]})
             return
+        if path.endswith("/v1/completions") and recorded.method == "POST":
+            self._text_completion(handler, recorded.body, scenario)
+            return
         if not path.endswith("/chat/completions"):
             self._error(handler, Scenario(404, message=f"No route {path}"))
             return
@@ -60,6 +63,36 @@ class ChatCompletionsServer(WireServer):
                                                        f"{body['model']}"))
             return
         self._stream(handler, body, scenario)
+
+    def _text_completion(self, handler: BaseHTTPRequestHandler, body: dict,
+                         scenario: Scenario) -> None:
+        """The legacy completions route with a suffix (what Ollama and llama-server offer
+        for fill-in-the-middle): `text_completion` chunks, the `stop` strings honoured."""
+        if scenario.status != 200:
+            self._error(handler, scenario)
+            return
+        if body.get("model") not in MODELS:
+            self._error(handler, Scenario(404, message=f"model '{body.get('model')}' not found"))
+            return
+        text = self.fill(str(body.get("prompt", "")), str(body.get("suffix", "")))
+        for stop in body.get("stop") or []:
+            if stop in text:
+                text = text[:text.index(stop)]
+        base = {"id": "cmpl-fake", "object": "text_completion", "created": int(time.time()),
+                "model": body["model"]}
+        self.start_sse(handler)
+        for piece in chunks_of(text, 4)[: body.get("max_tokens") or None]:
+            self.pause()
+            self.send_event(handler, {**base, "choices": [
+                {"index": 0, "text": piece, "logprobs": None, "finish_reason": None}]})
+        self.send_event(handler, {**base, "choices": [
+            {"index": 0, "text": "", "logprobs": None, "finish_reason": "stop"}]})
+        self.send_event(handler, "[DONE]")
+
+    @staticmethod
+    def fill(prefix: str, suffix: str) -> str:
+        """The middle a model would write: tests replace this."""
+        return "'click', () => go());\nnext line"
 
     def _error(self, handler: BaseHTTPRequestHandler, scenario: Scenario) -> None:
         status = scenario.status

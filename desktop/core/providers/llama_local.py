@@ -44,6 +44,19 @@ _CHATML = (
 )
 
 
+def evaluate_prompt(llm: Any, tokens: list[int], cancel: threading.Event) -> int | None:
+    """Evaluate all but the last prompt token in small batches, reusing the cached prefix,
+    so a cancel is seen within one batch. Returns the number of tokens reused, or None when
+    cancelled. Only the thread that owns `llm` may call this."""
+    reused = llm.longest_token_prefix(llm.input_ids[: llm.n_tokens], tokens[:-1])
+    llm.n_tokens = reused  # eval() drops the KV cache from here on
+    for start in range(reused, len(tokens) - 1, PREFILL_BATCH):
+        if cancel.is_set():
+            return None
+        llm.eval(tokens[start: min(start + PREFILL_BATCH, len(tokens) - 1)])
+    return reused
+
+
 @dataclass
 class _Job:
     id: int
@@ -239,21 +252,9 @@ class LlamaProvider(Provider):
                                      for m in request.messages])
         return self._llm.tokenize(prompt.encode("utf-8"), add_bos=False, special=True), stop
 
-    def _prefill(self, tokens: list[int], cancel: threading.Event) -> int | None:
-        """Evaluate all but the last prompt token in small batches, reusing the cached
-        prefix. Returns the number of tokens reused, or None when cancelled."""
-        llm = self._llm
-        reused = llm.longest_token_prefix(llm.input_ids[: llm.n_tokens], tokens[:-1])
-        llm.n_tokens = reused  # eval() drops the KV cache from here on
-        for start in range(reused, len(tokens) - 1, PREFILL_BATCH):
-            if cancel.is_set():
-                return None
-            llm.eval(tokens[start: min(start + PREFILL_BATCH, len(tokens) - 1)])
-        return reused
-
     def _prefill_quietly(self, request: ChatRequest) -> None:
         self._ensure_loaded()
-        self._prefill(self._tokens(request)[0], request.cancel)
+        evaluate_prompt(self._llm, self._tokens(request)[0], request.cancel)
 
     def _generate(self, request: ChatRequest) -> Generator[Event, None, None]:
         self._ensure_loaded()
@@ -264,7 +265,7 @@ class LlamaProvider(Provider):
                 f"The prompt is {len(tokens):,} tokens but the model's context holds "
                 f"{self.n_ctx:,}. Fix: raise context_length in the settings, or start from "
                 "shorter code.")
-        reused = self._prefill(tokens, request.cancel)
+        reused = evaluate_prompt(self._llm, tokens, request.cancel)
         if reused is None:
             yield Done("cancelled")
             return

@@ -5,9 +5,11 @@ when Claude cannot be used) would each want every core; run together, both crawl
 window stutters. So each model thread takes a turn from this gate before it touches its
 model, and gives it back when done:
 
-- one turn at a time, in priority order (strong before fast);
-- the strong model asking for a turn cancels a fast draft in flight (it is stale anyway: the
-  user pressed Enter), and no new fast turn starts while a strong one waits;
+- one turn at a time, in priority order (strong before fast, fast before an editor
+  completion);
+- a higher priority asking for a turn cancels a lower one in flight (a fast draft is stale
+  once the user pressed Enter; a completion is worth less than the app), and no lower turn
+  starts while a higher one waits;
 - a waiting turn gives up when its request is cancelled or superseded;
 - before a model loads, the gate unloads the other, idle models when available memory is
   short. Holding a turn is what makes that safe: nobody else is computing.
@@ -23,7 +25,7 @@ from typing import Protocol
 
 from desktop.core.providers import memory
 
-FAST, STRONG = 0, 1
+COMPLETION, FAST, STRONG = -1, 0, 1  # editor completions always yield to drafts
 _POLL_S = 0.05  # how often a waiting turn checks whether it was cancelled
 
 
@@ -48,7 +50,7 @@ class LocalGate:
         self._holder: _Turn | None = None
         self._waiting: list[_Turn] = []
         self._models: list[GatedModel] = []
-        self.preempted = 0  # fast drafts cancelled for the strong model (shown in tests)
+        self.preempted = 0  # turns cancelled for a higher priority (shown in tests)
         self.unloaded = 0  # idle models unloaded to make room
 
     def register(self, model: GatedModel) -> None:

@@ -1,8 +1,10 @@
-"""The code editor: monospace, line numbers, web syntax colours, the usual undo.
+"""The code editor: monospace, line numbers, web syntax colours, the usual undo, and ghost
+text for completions.
 
 The app itself replaces the text while a model streams; `set_code_quietly` does that
 without emitting `edited_by_user`, so only a person's edits reach the hand-edit path
-(the Frescobaldi rule: the app's own writes do not trigger its own watchers).
+(the Frescobaldi rule: the app's own writes do not trigger its own watchers). It also
+takes away any ghost text: a suggestion is only ever for the text it was made for.
 """
 
 from __future__ import annotations
@@ -12,10 +14,14 @@ from __future__ import annotations
 import encodings.utf_16_le  # noqa: F401
 
 from PySide6.QtCore import QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFontDatabase, QPainter, QTextCursor
+from PySide6.QtGui import QColor, QFontDatabase, QKeyEvent, QPainter, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
+from desktop.ui.editor.ghost_text import GhostText, next_word
 from desktop.ui.editor.highlighter import WebHighlighter
+
+_MODIFIER_KEYS = {Qt.Key.Key_Control, Qt.Key.Key_Shift, Qt.Key.Key_Alt, Qt.Key.Key_Meta,
+                  Qt.Key.Key_AltGr, Qt.Key.Key_CapsLock}
 
 
 def _common_prefix(a: str, b: str) -> int:
@@ -49,6 +55,7 @@ class _LineNumberArea(QWidget):
 
 class CodeEditor(QPlainTextEdit):
     edited_by_user = Signal()
+    ghost_accepted = Signal(str)  # the part of a suggestion the user took (Tab, Ctrl+Right)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -60,6 +67,8 @@ class CodeEditor(QPlainTextEdit):
         self._highlighter = WebHighlighter(self.document())
         self._numbers = _LineNumberArea(self)
         self._quiet = False
+        self.ghost = GhostText(self)
+        self.cursorPositionChanged.connect(self._cursor_moved)
         self.blockCountChanged.connect(self._update_margin)
         self.updateRequest.connect(self._scroll_numbers)
         self.textChanged.connect(self._on_text_changed)
@@ -70,6 +79,7 @@ class CodeEditor(QPlainTextEdit):
 
         Only the part after the common prefix is replaced: while a page streams in, that
         is the last few lines, so re-highlighting stays cheap and the GUI stays fluid."""
+        self.ghost.clear()
         old = self.toPlainText()
         if code == old:
             return
@@ -86,6 +96,55 @@ class CodeEditor(QPlainTextEdit):
         finally:
             self._quiet = False
         self.verticalScrollBar().setValue(bar)
+
+    # -- ghost text ----------------------------------------------------------------------------
+
+    def show_ghost(self, text: str, position: int) -> None:
+        """Show a suggestion at `position` (a Qt position), if the cursor is still there."""
+        cursor = self.textCursor()
+        if text and position == cursor.position() and not cursor.hasSelection():
+            self.ghost.show(text, position)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key, mods = event.key(), event.modifiers()
+        if not self.ghost.active or key in _MODIFIER_KEYS:  # Ctrl alone is not a choice yet
+            super().keyPressEvent(event)
+            return
+        plain = mods in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier)
+        if key == Qt.Key.Key_Tab and mods == Qt.KeyboardModifier.NoModifier:
+            self._accept(self.ghost.text)
+        elif key == Qt.Key.Key_Right and mods == Qt.KeyboardModifier.ControlModifier:
+            self._accept(next_word(self.ghost.text))
+        elif key == Qt.Key.Key_Escape:
+            self.ghost.clear()
+        elif plain and event.text() and self.ghost.text.startswith(event.text()):
+            typed = event.text()
+            self.ghost.take(typed)  # before the edit, so the moved cursor still matches
+            super().keyPressEvent(event)
+        else:
+            self.ghost.clear()
+            super().keyPressEvent(event)
+
+    def _accept(self, part: str) -> None:
+        self.ghost.take(part)
+        cursor = self.textCursor()
+        cursor.beginEditBlock()  # its own undo step, not merged with the typing before it
+        cursor.insertText(part)  # an edit by the user: autosaved like typing
+        cursor.endEditBlock()
+        self.setTextCursor(cursor)
+        self.ghost_accepted.emit(part)
+
+    def _cursor_moved(self) -> None:
+        if self.ghost.active and self.textCursor().position() != self.ghost.position:
+            self.ghost.clear()
+
+    def focusOutEvent(self, event) -> None:
+        self.ghost.clear()
+        super().focusOutEvent(event)
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        self.ghost.paint()
 
     def _on_text_changed(self) -> None:
         if not self._quiet:

@@ -21,6 +21,7 @@ from desktop.ui.app import app_icon
 from desktop.ui.dialogs.outbox_dialog import OutboxDialog
 from desktop.ui.dialogs.usage_dialog import UsageDialog
 from desktop.ui.editor.code_editor import CodeEditor
+from desktop.ui.editor.completions import EditorCompletions
 from desktop.ui.generation.keystroke_loop import KeystrokeLoop
 from desktop.ui.generation.state import LoopOptions
 from desktop.ui.preview.host import PreviewHost
@@ -61,6 +62,8 @@ class MainWindow(QMainWindow):
         self.store = StoreService(store_path, self)
         self.session = ProjectSession(self.store, self)
         self._build_widgets()
+        self.completions = EditorCompletions(
+            self.editor, settings, lambda: self.loop.requests.running is not None, self)
         self.exports = ExportActions(self, settings, self.store, self.show_notice)
         self.models = ModelActions(self, settings, self.loop, self.status, self.show_notice,
                                    model_override)
@@ -183,6 +186,9 @@ class MainWindow(QMainWindow):
         self.preview.page_shown.connect(lambda tag, _ms: loop.preview_shown(tag))
         self.editor.edited_by_user.connect(self._hand_edit_timer.start)
         self.models.model_ready.connect(self.banner.hide)
+        self.completions.availability.connect(self.status.show_completions)
+        for changed in (self.models.model_ready, self.models.settings_saved):
+            changed.connect(lambda: self.completions.reopen(self.engine.local, self.engine.gate))
         self.files.code_opened.connect(self._take_outside_code)
         self.files.status.connect(self.state_label.setText)
         self.versions.status.connect(self.state_label.setText)
@@ -290,6 +296,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.loop.shutdown()
+        self.completions.shutdown()
         self._autosave()
         self.session.close()  # writes what is pending, then marks a clean exit
         self.engine.close()  # the local model and the cloud clients

@@ -28,7 +28,8 @@ NO_STRONG_TIP = ("Set an Anthropic key in Model → Providers and Keys…, or in
 
 
 class ModelActions(QObject):
-    model_ready = Signal()  # the local model loaded: the window can hide its banner
+    model_ready = Signal()  # the local model loaded (and is in use)
+    settings_saved = Signal()
 
     def __init__(self, window: QWidget, settings: Settings, loop: KeystrokeLoop,
                  status: StatusBar, notify: Callable[[str, bool], None],
@@ -94,6 +95,7 @@ class ModelActions(QObject):
         self.engine.breaker.reset()  # new keys or URLs deserve a fresh chance
         self.refresh_providers()
         self.status.state_label.setText("Settings saved")
+        self.settings_saved.emit()
 
     def show_models(self) -> ModelManager:
         dialog = ModelManager(self.settings, self.engine.gate, self.window)
@@ -162,10 +164,10 @@ class ModelActions(QObject):
                          f"{total / 1e6:,.0f} MB", done, total)
 
     def provider_ready(self, provider: Provider) -> None:
-        self.model_ready.emit()
         self.status.idle("Ready — type what you want")
         self.loop.set_local(provider)
         self.show_model_label()
+        self.model_ready.emit()
 
     def _model_failed(self, error: Exception) -> None:
         self.status.model_label.setText("No model")

@@ -15,12 +15,15 @@ class StatusBar(QStatusBar):
         self.metrics_label = QLabel("")
         self.route_label = QLabel("")
         self.route_label.setStyleSheet("color:#555")
+        self.completion_label = QLabel("")
+        self.completion_label.setStyleSheet("color:#555")
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(220)
         self.progress.hide()
         self.addWidget(self.model_label)
         self.addWidget(self.state_label, 1)
         self.addPermanentWidget(self.route_label)
+        self.addPermanentWidget(self.completion_label)
         self.addPermanentWidget(self.progress)
         self.addPermanentWidget(self.metrics_label)
         self._metrics: list[str] = []
@@ -59,6 +62,11 @@ class StatusBar(QStatusBar):
     def show_route(self, reason: str) -> None:
         self.route_label.setText(f"Route: {reason}" if reason else "")
         self.route_label.setToolTip(reason)
+
+    def show_completions(self, text: str, why: str) -> None:
+        """Whether the editor suggests completions, and if not, why (in the tooltip)."""
+        self.completion_label.setText(text)
+        self.completion_label.setToolTip(why)
 
     def show_latency(self, ms: float) -> None:
         self._latency = f"key→preview {ms:,.0f} ms"

@@ -1,0 +1,203 @@
+"""Completions from the local model, in a llama.cpp context of their own.
+
+Why a second `Llama` and not the drafting one: a completion prompt (the code around the
+cursor) is nothing like a drafting prompt (system prompt, the whole page, the instruction),
+and one context keeps one prefix warm. Sharing it would make the next keystroke in the
+prompt box re-evaluate the whole page (about 3 s on two cores). A second `Llama` on the
+same file shares the weights through mmap, so it costs only its own KV cache and buffers
+(measured by bench/fim.py: see its memory line).
+
+Who computes when: a completion takes a turn from the same LocalGate as the drafting
+models, at the lowest priority. A draft that asks for a turn cancels a completion in
+flight, and no completion starts while a draft waits: app generation always goes first.
+
+The prompt is built token by token: `<|fim_prefix|>` + prefix + `<|fim_suffix|>` + suffix +
+`<|fim_middle|>`, with the markers as the model's special tokens and the code tokenized as
+plain text (a page that contains the text "<|fim_prefix|>" cannot forge a marker).
+llama-cpp-python's own `suffix=` argument is not used: it puts token 0 where the markers go.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from desktop.core.completion.fim import (
+    Completion,
+    CompletionUnavailable,
+    FimRequest,
+    finished,
+    tidy,
+)
+from desktop.core.providers.llama_local import evaluate_prompt
+from desktop.core.providers.local_gate import COMPLETION, LocalGate
+
+log = logging.getLogger(__name__)
+
+STOP_MARKERS = ("<|endoftext|>", "<|fim_pad|>", "<|file_sep|>", "<|im_end|>",
+                "<|fim_prefix|>", "<|fim_suffix|>", "<|fim_middle|>")
+N_CTX = 2048  # the window around the cursor is a few hundred tokens
+
+
+@dataclass
+class _Job:
+    request: FimRequest
+    done: threading.Event = field(default_factory=threading.Event)
+    result: Completion | None = None
+    error: Exception | None = None
+
+
+class LocalFimCompleter:
+    """Fill-in-the-middle with a GGUF whose catalog entry names its FIM tokens."""
+
+    def __init__(self, model_path: Path, fim_tokens: dict[str, str], *, n_threads: int = 1,
+                 display_name: str = "", gate: LocalGate | None = None,
+                 n_ctx: int = N_CTX) -> None:
+        if not all(fim_tokens.get(k) for k in ("prefix", "suffix", "middle")):
+            raise CompletionUnavailable(
+                f"{display_name or Path(model_path).name} has no fill-in-the-middle tokens. "
+                "Fix: use a Qwen2.5-Coder model (Model → Manage Models…) or a completion "
+                "server (Settings → Completions).")
+        self.model_path = Path(model_path)
+        self.model_name = display_name or self.model_path.name
+        self._markers = fim_tokens
+        self._n_threads = max(1, n_threads)
+        self._n_ctx = n_ctx
+        self._gate = gate or LocalGate()
+        self._llm: Any = None
+        self._ids: dict[str, int] = {}
+        self._stop_ids: set[int] = set()
+        self._jobs: queue.Queue[_Job | None] = queue.Queue()
+        self._latest: _Job | None = None
+        self._gate.register(self)
+        self._thread = threading.Thread(target=self._serve, name="fim-model", daemon=True)
+        self._thread.start()
+
+    # -- any thread ------------------------------------------------------------------------
+
+    def complete(self, request: FimRequest) -> Completion:
+        """Block until the completion is ready or cancelled. A newer request supersedes
+        this one before it starts (it is then returned as cancelled)."""
+        if not self._thread.is_alive():
+            raise CompletionUnavailable("The completion model was closed.")
+        job = _Job(request)
+        previous, self._latest = self._latest, job
+        if previous is not None:
+            previous.request.cancel.set()
+        self._jobs.put(job)
+        job.done.wait()
+        if job.error is not None:
+            raise job.error
+        assert job.result is not None
+        return job.result
+
+    @property
+    def loaded(self) -> bool:
+        return self._llm is not None
+
+    def unload(self) -> None:
+        """The gate calls this while another model holds the turn (memory is short)."""
+        llm, self._llm = self._llm, None
+        if llm is not None:
+            llm.close()
+
+    def close(self) -> None:
+        if self._thread.is_alive():
+            if self._latest is not None:
+                self._latest.request.cancel.set()
+            self._jobs.put(None)
+            self._thread.join(timeout=10)
+        self._gate.unregister(self)
+        self.unload()
+
+    # -- the completion thread --------------------------------------------------------------
+
+    def _serve(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            started = time.perf_counter()
+            try:
+                job.result = self._run(job.request, started)
+            except Exception as exc:
+                log.debug("completion failed", exc_info=True)
+                job.error = exc
+            finally:
+                job.done.set()
+
+    def _run(self, request: FimRequest, started: float) -> Completion:
+        cancelled = Completion("", self.model_name, 0.0, cancelled=True)
+        if request.cancel.is_set():
+            return cancelled
+        with self._gate.turn(self, COMPLETION, request.cancel) as granted:
+            if not granted:
+                return cancelled
+            self._ensure_loaded()
+            return self._generate(request, started)
+
+    def _ensure_loaded(self) -> None:
+        if self._llm is not None:
+            return
+        from llama_cpp import Llama
+
+        llm = Llama(model_path=str(self.model_path), n_ctx=self._n_ctx,
+                    n_threads=self._n_threads, n_threads_batch=self._n_threads,
+                    n_batch=256, verbose=False)
+        ids = {}
+        for role in ("prefix", "suffix", "middle"):
+            tokens = llm.tokenize(self._markers[role].encode(), add_bos=False, special=True)
+            if len(tokens) != 1:
+                llm.close()
+                raise CompletionUnavailable(
+                    f"{self.model_name} does not know the token {self._markers[role]}: it "
+                    "cannot fill in the middle. Fix: use a Qwen2.5-Coder model.")
+            ids[role] = tokens[0]
+        stops = {llm.token_eos()}
+        for marker in STOP_MARKERS:
+            tokens = llm.tokenize(marker.encode(), add_bos=False, special=True)
+            if len(tokens) == 1:
+                stops.add(tokens[0])
+        self._llm, self._ids, self._stop_ids = llm, ids, stops
+
+    def prompt_tokens(self, prefix: str, suffix: str) -> list[int]:
+        """The FIM prompt, token by token (the test checks it against the real model)."""
+        self._ensure_loaded()
+        return self._tokens(prefix, suffix)
+
+    def _tokens(self, prefix: str, suffix: str) -> list[int]:
+        llm = self._llm
+
+        def plain(text: str) -> list[int]:
+            return llm.tokenize(text.encode("utf-8"), add_bos=False, special=False) if text else []
+
+        budget = self._n_ctx - 64
+        before, after = plain(prefix), plain(suffix)
+        after = after[: budget // 4]
+        before = before[-(budget - len(after) - 3):]
+        return [self._ids["prefix"], *before, self._ids["suffix"], *after, self._ids["middle"]]
+
+    def _generate(self, request: FimRequest, started: float) -> Completion:
+        llm = self._llm
+        tokens = self._tokens(request.prefix, request.suffix)
+        reused = evaluate_prompt(llm, tokens, request.cancel)
+        if reused is None:
+            return Completion("", self.model_name, time.perf_counter() - started,
+                              cancelled=True)
+        made: list[int] = []
+        text = ""
+        for token in llm.generate(tokens, temp=0.0, top_k=1):
+            if request.cancel.is_set():
+                return Completion("", self.model_name, time.perf_counter() - started,
+                                  tokens=len(made), cancelled=True)
+            if token in self._stop_ids:
+                break
+            made.append(token)
+            text = llm.detokenize(made).decode("utf-8", "ignore")
+            if len(made) >= request.max_tokens or finished(text, request):
+                break
+        return Completion(tidy(text, request), self.model_name,
+                          time.perf_counter() - started, tokens=len(made),
+                          cached_tokens=reused, prompt_tokens=len(tokens))
