@@ -15,6 +15,7 @@ from desktop.core.generation.edits import apply_edit, looks_like_edit
 from desktop.core.generation.extract import extract_code, partial_page, raw_code
 from desktop.core.generation.kinds import extract_val, raw_val
 from desktop.core.generation.prompts import build_messages
+from desktop.core.generation.scoped import Scope, reply_text, splice
 from desktop.core.providers.base import ChatRequest, Done, Error, Provider, TextDelta, Usage
 from desktop.core.providers.pricing import cost_usd
 
@@ -29,6 +30,7 @@ class GenerationRequest:
     kind: str = "page"  # or "val": a Val Town HTTP val (kinds.py)
     screenshot: bytes | None = None  # PNG of the preview, for models that can see (Fix it)
     instruction_first: bool = False  # the latency benchmark's baseline prompt order
+    scope: Scope | None = None  # rewrite only this part of base_code (scoped.py)
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,9 @@ def generate(provider: Provider, request: GenerationRequest,
     apply cleanly changes nothing, and the model is asked once more for the whole file."""
     cancel = cancel or threading.Event()
     started = time.perf_counter()
+    if request.scope is not None:
+        yield from _generate_scoped(provider, request, cancel, started)
+        return
     val = request.kind == "val"
     fmt = request.edit_format if request.base_code.strip() and not val else "whole"
 
@@ -205,7 +210,12 @@ def generate(provider: Provider, request: GenerationRequest,
             code = extract_code(reply.text)
     elif reply.error is not None and not val and not looks_like_edit(reply.text):
         code = partial_page(reply.text)  # cut off mid-reply: show what arrived
-    yield GenerationResult(
+    yield _result(provider, request, reply, code, note, started)
+
+
+def _result(provider: Provider, request: GenerationRequest, reply: _Reply, code: str | None,
+            note: str, started: float) -> GenerationResult:
+    return GenerationResult(
         code=code, reply=reply.text, provider=provider.id, model=provider.model_name,
         finish_reason=reply.finish if reply.error is None else "error", error=reply.error,
         error_kind=reply.failure.kind if reply.failure else "",
@@ -216,3 +226,47 @@ def generate(provider: Provider, request: GenerationRequest,
         server_timing=reply.usage.server_timing,
         total_ms=(time.perf_counter() - started) * 1000, note=note, kind=request.kind,
     )
+
+
+def _generate_scoped(provider: Provider, request: GenerationRequest, cancel: threading.Event,
+                     started: float) -> Iterator[GenerationEvent]:
+    """Only the scope is asked for and spliced in; while it streams, the progress is the
+    whole code with the scope so far in place (the preview never shows half a page)."""
+    scope = request.scope
+    assert scope is not None
+    base = request.base_code
+    selection = base[scope.start:scope.end]
+    chat = ChatRequest(build_messages(request.instruction, base, scope=scope),
+                       max_tokens=request.max_tokens, temperature=request.temperature,
+                       cancel=cancel,
+                       prediction=f"```html\n{selection}\n```" if provider.prediction else None)
+    reply = _Reply()
+    parts: list[str] = []
+    last_at = 0.0
+    stream = provider.stream(chat)
+    try:
+        for event in stream:
+            if isinstance(event, TextDelta):
+                if reply.ttft_ms is None:
+                    reply.ttft_ms = (time.perf_counter() - started) * 1000
+                parts.append(event.text)
+                if time.perf_counter() - last_at >= PROGRESS_INTERVAL_S:
+                    last_at = time.perf_counter()
+                    so_far = reply_text("".join(parts))
+                    yield CodeProgress(base[:scope.start] + so_far + base[scope.end:], so_far,
+                                       len(parts))
+            elif isinstance(event, Usage):
+                reply.usage = event
+            elif isinstance(event, Done):
+                reply.finish = event.finish_reason
+            elif isinstance(event, Error):
+                reply.error, reply.failure = event.message, event
+    finally:
+        stream.close()
+    reply.text, reply.deltas = "".join(parts), len(parts)
+    code, note = None, ""
+    if reply.error is None and reply.finish == "stop":
+        code, note = splice(base, scope, reply.text)
+    elif reply.finish == "length":
+        note = "The reply was cut off before the rewritten lines ended; nothing changed."
+    yield _result(provider, request, reply, code, note, started)
