@@ -4,7 +4,7 @@ import pytest
 
 from desktop.core.generation.generate import GenerationRequest, GenerationResult, generate
 from desktop.core.generation.prompts import build_messages
-from desktop.core.generation.scoped import Scope, splice
+from desktop.core.generation.scoped import Scope, scope_in_page_so_far, splice
 from tests.fakes.scripted_provider import ScriptedProvider
 
 PAGE = ("<!DOCTYPE html>\n<html><body>\n  <button id=\"start\">Start</button>\n"
@@ -64,3 +64,19 @@ def test_generate_splices_a_scoped_reply():
     assert isinstance(result, GenerationResult) and result.ok
     assert result.code == PAGE.replace('id="start">', 'id="start" class="green">')
     assert 'id="stop">Stop' in result.code
+
+
+def test_a_whole_page_reply_is_stopped_once_it_is_past_the_scope():
+    page = PAGE.replace("</body>", "  <p>one</p>\n  <p>two</p>\n  <p>three</p>\n</body>")
+    scope = Scope.of_lines(page, 3, 3)
+    new_line = '  <button id="start" class="go">Start</button>'
+    copy = page.replace('  <button id="start">Start</button>', new_line)
+    cut = copy.index("<p>one</p>")
+    assert scope_in_page_so_far(f"```html\n{copy[:cut]}", page, scope) is None
+    cut = copy.index("<p>two</p>")  # past the scope, and the next two lines copied
+    assert scope_in_page_so_far(f"```html\n{copy[:cut]}", page, scope) == new_line
+    assert scope_in_page_so_far(f"```html\n<p>other</p>\n{copy}", page, scope) is None
+    provider = ScriptedProvider(reply=lambda _i: f"```html\n{copy}```", chunks=40, delay_s=0)
+    result = list(generate(provider, GenerationRequest("go", page, scope=scope)))[-1]
+    assert result.code == copy
+    assert provider.requests and not provider.completed, "stopped before it copied the rest"

@@ -15,7 +15,7 @@ from desktop.core.generation.edits import apply_edit, looks_like_edit
 from desktop.core.generation.extract import extract_code, partial_page, raw_code
 from desktop.core.generation.kinds import extract_val, raw_val
 from desktop.core.generation.prompts import build_messages
-from desktop.core.generation.scoped import Scope, reply_text, splice
+from desktop.core.generation.scoped import Scope, reply_text, scope_in_page_so_far, splice
 from desktop.core.providers.base import ChatRequest, Done, Error, Provider, TextDelta, Usage
 from desktop.core.providers.pricing import cost_usd
 
@@ -243,6 +243,7 @@ def _generate_scoped(provider: Provider, request: GenerationRequest, cancel: thr
     reply = _Reply()
     parts: list[str] = []
     last_at = 0.0
+    early: str | None = None
     stream = provider.stream(chat)
     try:
         for event in stream:
@@ -250,6 +251,10 @@ def _generate_scoped(provider: Provider, request: GenerationRequest, cancel: thr
                 if reply.ttft_ms is None:
                     reply.ttft_ms = (time.perf_counter() - started) * 1000
                 parts.append(event.text)
+                early = scope_in_page_so_far("".join(parts), base, scope)
+                if early is not None:  # the rest would only copy the code: stop the model
+                    reply.finish = "stop"
+                    break
                 if time.perf_counter() - last_at >= PROGRESS_INTERVAL_S:
                     last_at = time.perf_counter()
                     so_far = reply_text("".join(parts))
@@ -265,7 +270,9 @@ def _generate_scoped(provider: Provider, request: GenerationRequest, cancel: thr
         stream.close()
     reply.text, reply.deltas = "".join(parts), len(parts)
     code, note = None, ""
-    if reply.error is None and reply.finish == "stop":
+    if early is not None:
+        code = base[:scope.start] + early + base[scope.end:]
+    elif reply.error is None and reply.finish == "stop":
         code, note = splice(base, scope, reply.text)
     elif reply.finish == "length":
         note = "The reply was cut off before the rewritten lines ended; nothing changed."

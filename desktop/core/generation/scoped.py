@@ -73,6 +73,25 @@ def splice(code: str, scope: Scope, reply: str) -> tuple[str | None, str]:
     return outside_before + new + outside_after, ""
 
 
+def scope_in_page_so_far(reply: str, code: str, scope: Scope) -> str | None:
+    """A model that writes the whole page back (small ones do, whatever they are asked) has
+    written all that matters once it is past the scope and has copied the next two lines
+    exactly: the new text of the scope, then, so the caller can stop the model there.
+    Everything after the scope is taken from the code anyway. None: not there yet, or not
+    a whole page."""
+    page = reply_text(reply).lstrip()
+    head = code[: scope.start].lstrip()
+    if not head.strip() or not page.startswith(head):
+        return None
+    after = code[scope.end:]
+    lines = after.split("\n")
+    if len(lines) < 4 or not any(line.strip() for line in lines[1:3]):
+        return None  # too near the end to know: let the reply finish
+    anchor = "\n".join(lines[:3]) + "\n"
+    found = page.find(anchor, len(head))
+    return None if found < 0 else page[len(head): found]
+
+
 def _is_whole_page(new: str, code: str, scope: Scope) -> bool:
     """Did the model write the whole file back although asked for one part? (Its reply
     then starts like the code before the scope does.)"""

@@ -16,6 +16,8 @@ from PySide6.QtGui import QColor, QPainter, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit
 
 GHOST_COLOR = QColor("#9a9a9a")
+# Lines after the first are drawn over the code below them: a faint tint says they float.
+_OVERLAY = QColor("#f3f6fa")
 _WORD = re.compile(r"\s*[^\w\s]*\w+|\s*[^\w\s]+|\s+")
 
 
@@ -75,7 +77,8 @@ class GhostText:
         x, y = at.left() + 1, at.top()  # + 1: the caret stays visible
         lines = self.text.replace("\t", "  ").split("\n")
         for index, line in enumerate(lines):
-            painter.fillRect(QRect(x, y, width - x, height), background)
+            painter.fillRect(QRect(x, y, width - x, height), background if index == 0
+                             else _OVERLAY)
             painter.setPen(GHOST_COLOR)
             painter.drawText(x, y + metrics.ascent(), line)
             x += metrics.horizontalAdvance(line)

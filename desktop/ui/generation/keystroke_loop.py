@@ -136,6 +136,15 @@ class KeystrokeLoop(QObject):
         self.code_edited_by_hand(code)
         self._show(code, final=True)
 
+    def keep_rewrite(self, result: GenerationResult) -> None:
+        """Rewritten lines the user accepted (select and Ctrl+K) are the base now, shown as
+        a finished page; what is typed in the prompt is generated again on top of them."""
+        assert result.code is not None
+        self.code_edited_by_hand(result.code)
+        self._show(result.code, final=True)
+        if self._instruction.strip():
+            self._debounce.start(self.settings.debounce_ms)
+
     def code_edited_by_hand(self, code: str) -> None:
         """A person edited the code: that is the base now, and no model is involved."""
         self.requests.stop_prefill()

@@ -22,6 +22,7 @@ from desktop.ui.dialogs.outbox_dialog import OutboxDialog
 from desktop.ui.dialogs.usage_dialog import UsageDialog
 from desktop.ui.editor.code_editor import CodeEditor
 from desktop.ui.editor.completions import EditorCompletions
+from desktop.ui.editor.selection_rewrite import SelectionRewrite
 from desktop.ui.generation.keystroke_loop import KeystrokeLoop
 from desktop.ui.generation.state import LoopOptions
 from desktop.ui.preview.host import PreviewHost
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self.completions = EditorCompletions(
             self.editor, settings, lambda: self.loop.requests.running is not None, self)
+        self.rewrite = SelectionRewrite(self.editor, self.engine, self)
         self.exports = ExportActions(self, settings, self.store, self.show_notice)
         self.models = ModelActions(self, settings, self.loop, self.status, self.show_notice,
                                    model_override)
@@ -139,6 +141,7 @@ class MainWindow(QMainWindow):
         self._action(edit_menu, "&Previous Version", versions.previous_version, "Ctrl+Alt+Z")
         self._action(edit_menu, "&Next Version", versions.next_version, "Ctrl+Alt+Shift+Z")
         self._action(edit_menu, "Start a &Fresh Thread", self.session.fresh_thread)
+        self._action(edit_menu, "&Rewrite Selected Lines…", self.rewrite.open, "Ctrl+K")
         view_menu = self.menuBar().addMenu("&View")
         self._action(view_menu, "&Usage and Cost…", lambda: UsageDialog(self.store, self).open())
         self._action(view_menu, "&Outbox…",
@@ -187,6 +190,9 @@ class MainWindow(QMainWindow):
         self.editor.edited_by_user.connect(self._hand_edit_timer.start)
         self.models.model_ready.connect(self.banner.hide)
         self.completions.availability.connect(self.status.show_completions)
+        self.rewrite.kept.connect(self._on_rewrite_kept)
+        self.rewrite.reply_received.connect(self._record_reply)
+        self.rewrite.status.connect(self.state_label.setText)
         for changed in (self.models.model_ready, self.models.settings_saved):
             changed.connect(lambda: self.completions.reopen(self.engine.local, self.engine.gate))
         self.files.code_opened.connect(self._take_outside_code)
@@ -228,6 +234,16 @@ class MainWindow(QMainWindow):
         self.versions.kept(instruction, result, base)
         self.files.save_to_folder(result.code or "")
         self._update_spend()
+
+    def _on_rewrite_kept(self, instruction: str, result: GenerationResult, base: str) -> None:
+        """Accepted rewritten lines are a version, like a kept instruction (the prompt keeps
+        what is typed in it)."""
+        self.loop.keep_rewrite(result)
+        self.versions.kept(instruction, result, base)
+        self.files.save_to_folder(result.code or "")
+        self._autosave()
+        self._update_spend()
+        self.state_label.setText(f"Kept: {instruction}")
 
     def _take_outside_code(self, code: str, note: str) -> None:
         """Code from a file or a followed folder (then also a version) becomes the base."""
