@@ -217,6 +217,10 @@ def main() -> None:
     if args.json:
         print(json.dumps(results, indent=2))
         return
+    print_tables(results, cases)
+
+
+def print_tables(results: list[dict], cases: list[Case]) -> None:
     print(f"{len(cases)} cases from {len(list(APPS.glob('*.html')))} generated apps "
           f"({', '.join(f'{k}: {sum(c.kind == k for c in cases)}' for k in KINDS)})\n")
     print("| model | threads | exact match | edit similarity | warm p50 / p95 | "
@@ -239,7 +243,6 @@ def main() -> None:
               f"{mem['completion_context_anon']:.0f} / {mem['completion_context_rss']:.0f} MB | "
               f"{loop['ttft_off_ms']:.0f} / {loop['ttft_on_ms']:.0f} ms | "
               f"{loop['ratio']:.2f} |")
-
 
 if __name__ == "__main__":
     main()

@@ -156,3 +156,19 @@ def test_the_status_bar_says_why_there_are_no_completions(qtbot, win):
     qtbot.waitUntil(lambda: win.status.completion_label.text() == "Completions off",
                     timeout=3000)
     assert "Settings" in win.status.completion_label.toolTip()
+
+
+def test_turning_completions_off_in_settings_takes_effect_at_once(qtbot, win):
+    completer = ScriptedCompleter(answer)
+    use(qtbot, win, completer)
+    dialog = win.models.show_settings()
+    dialog.completions.setChecked(False)
+    dialog.completion_delay.setValue(300)
+    dialog.save()
+    qtbot.waitUntil(lambda: win.status.completion_label.text() == "Completions off",
+                    timeout=5000)
+    assert completer.closed and win.settings.completion_delay_ms == 300
+    win.editor.setFocus()
+    qtbot.keyClicks(win.editor, "Listener")
+    qtbot.wait(500)
+    assert not win.editor.ghost.active and len(completer.requests) == 0

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -67,6 +68,7 @@ class SettingsDialog(QDialog):
         for row in registry.cloud():
             tabs.addTab(self._provider_box(row), row.tab)
         tabs.addTab(self._routing_box(), "Routing")
+        tabs.addTab(self._completions_box(), "Completions")
         tabs.addTab(self._valtown_box(), "Val Town")
         layout.addWidget(tabs)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
@@ -154,6 +156,31 @@ class SettingsDialog(QDialog):
         form.addRow("", self.auto_fix)
         form.addRow("Daily spending cap for Claude", self.cap)
         form.addRow("Give up on a silent server after", self.timeout)
+        return box
+
+    def _completions_box(self) -> QGroupBox:
+        box = QGroupBox("Completions in the code editor (Tab takes one, Esc dismisses it)")
+        form = QFormLayout(box)
+        s = self.settings
+        self.completions = QCheckBox("Suggest code as grey text after a pause in typing")
+        self.completions.setChecked(s.completions)
+        self.completion_delay = QSpinBox()
+        self.completion_delay.setRange(50, 2000)
+        self.completion_delay.setSuffix(" ms")
+        self.completion_delay.setValue(s.completion_delay_ms)
+        self.completion_source = QComboBox()
+        self.completion_source.addItem("The local model (offline)", "local")
+        self.completion_source.addItem("The OpenAI-compatible server's completions route",
+                                       "openai")
+        self.completion_source.setCurrentIndex(
+            max(0, self.completion_source.findData(s.completion_source)))
+        self.completion_model = QLineEdit(s.completion_model)
+        self.completion_model.setPlaceholderText("the server's model (default: the one in "
+                                                 "the OpenAI-compatible tab)")
+        form.addRow("", self.completions)
+        form.addRow("Pause before suggesting", self.completion_delay)
+        form.addRow("Suggestions from", self.completion_source)
+        form.addRow("Server model", self.completion_model)
         return box
 
     def _valtown_box(self) -> QGroupBox:
@@ -276,6 +303,10 @@ class SettingsDialog(QDialog):
         s.daily_spend_cap_usd = self.cap.value()
         s.request_timeout_s = self.timeout.value()
         s.valtown_base_url = self.valtown_url.text().strip()
+        s.completions = self.completions.isChecked()
+        s.completion_delay_ms = self.completion_delay.value()
+        s.completion_source = self.completion_source.currentData()
+        s.completion_model = self.completion_model.text().strip()
         typed = {pid: f.key.text().strip() for pid, f in self.fields.items()
                  if f.key.text().strip()}
         if self.valtown_token.text().strip():
