@@ -19,6 +19,7 @@ class ScriptedCompleter:
         self.answer = answer
         self.delay_s = delay_s
         self.requests: list[FimRequest] = []
+        self.warmed: list[FimRequest] = []
         self.cancelled: list[FimRequest] = []
         self.released = threading.Event()
         self.released.set()
@@ -29,6 +30,9 @@ class ScriptedCompleter:
 
     def release(self) -> None:
         self.released.set()
+
+    def warm(self, request: FimRequest) -> None:
+        self.warmed.append(request)
 
     def complete(self, request: FimRequest) -> Completion:
         started = time.perf_counter()

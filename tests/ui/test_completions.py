@@ -76,6 +76,13 @@ def test_a_suggestion_appears_after_a_pause_and_not_while_typing(qtbot, win):
     qtbot.waitUntil(lambda: win.editor.ghost.active, timeout=3000)
     assert win.editor.ghost.text == SUGGESTION
     assert len(completer.requests) == 1
+    # Each key let the model start reading its prompt, and the next key stopped it; the
+    # completion asked for after the pause is for the same prompt as the last warm-up.
+    assert len(completer.warmed) == len("Listener")
+    assert all(request.cancel.is_set() for request in completer.warmed[:-1])
+    last = completer.warmed[-1]
+    assert (last.prefix, last.suffix) == (completer.requests[0].prefix,
+                                          completer.requests[0].suffix)
     assert win.editor.toPlainText() == text_with(win, "Listener"), "ghost text is not code"
     shown = ghost_pixels(win)
     qtbot.keyClick(win.editor, Qt.Key.Key_Escape)

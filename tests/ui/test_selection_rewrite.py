@@ -56,7 +56,7 @@ def test_only_the_selected_lines_change_after_the_diff_is_accepted(qtbot, win):
     qtbot.keyClick(win.rewrite.bar.instruction, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: win.rewrite.bar.reviewing, timeout=10000)
     lines = win.rewrite.bar.diff.toPlainText().replace("\xa0", " ").split("\n")
-    assert lines == ['−   <button id="start">Start</button>', f"+ {GREEN}"]
+    assert lines == ['\N{MINUS SIGN}   <button id="start">Start</button>', f"+ {GREEN}"]
     removed = win.rewrite.bar.diff.document().firstBlock()
     assert removed.begin().fragment().charFormat().fontStrikeOut(), "struck through"
     assert win.editor.toPlainText() == before, "nothing changes before Accept"

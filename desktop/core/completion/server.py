@@ -40,6 +40,9 @@ class ServerFimCompleter:
         key = registry.key_for("openai", configured).key
         return cls(url, model, key, settings.request_timeout_s)
 
+    def warm(self, request: FimRequest) -> None:
+        """A server keeps its own caches; there is nothing to start early."""
+
     def complete(self, request: FimRequest) -> Completion:
         started = time.perf_counter()
         stop = [*_STOPS, "\n"] if request.single_line else _STOPS

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
 from desktop.core.generation.edits import apply_edit, looks_like_edit
@@ -116,12 +116,14 @@ class _Reply:
     failure: Error | None = None
 
 
-def _stream_reply(provider: Provider, chat: ChatRequest, started: float,
-                  reply: _Reply, kind: str = "page") -> Iterator[CodeProgress]:
-    """Run one model call into `reply`, yielding the page (or the val) as it grows. An
-    edit (blocks or a diff) is not a page, so it shows nothing until it has been applied."""
+def _stream_reply(provider: Provider, chat: ChatRequest, started: float, reply: _Reply,
+                  show: Callable[[str, int], CodeProgress | None],
+                  stop: Callable[[str], bool] | None = None) -> Iterator[CodeProgress]:
+    """Run one model call into `reply`, yielding what `show` makes of the text so far (at
+    most every PROGRESS_INTERVAL_S, and only when it changed). `stop` ends the call as soon
+    as the text holds all that is needed; the reply then counts as finished."""
     parts: list[str] = []
-    last_page: str | None = None
+    last: str | None = None
     last_at = 0.0
     stream = provider.stream(chat)
     try:
@@ -130,20 +132,17 @@ def _stream_reply(provider: Provider, chat: ChatRequest, started: float,
                 if reply.ttft_ms is None:
                     reply.ttft_ms = (time.perf_counter() - started) * 1000
                 parts.append(event.text)
+                if stop is not None and stop("".join(parts)):
+                    reply.finish = "stop"
+                    break
                 now = time.perf_counter()
                 if now - last_at < PROGRESS_INTERVAL_S:
                     continue  # a fast model sends hundreds of tokens a second
                 last_at = now
-                text = "".join(parts)
-                if kind == "val":
-                    page = raw_val(text)
-                    raw = page or ""
-                else:
-                    page = None if looks_like_edit(text) else partial_page(text)
-                    raw = raw_code(text) or ""
-                if page and page != last_page:
-                    last_page = page
-                    yield CodeProgress(page, raw, len(parts), kind)
+                progress = show("".join(parts), len(parts))
+                if progress is not None and progress.code != last:
+                    last = progress.code
+                    yield progress
             elif isinstance(event, Usage):
                 reply.usage = Usage(
                     reply.usage.tokens_in + event.tokens_in,
@@ -160,6 +159,20 @@ def _stream_reply(provider: Provider, chat: ChatRequest, started: float,
         stream.close()
     reply.text = "".join(parts)
     reply.deltas += len(parts)
+
+
+def _page_so_far(kind: str) -> Callable[[str, int], CodeProgress | None]:
+    """The page (or the val) as it grows. An edit (blocks or a diff) is not a page, so it
+    shows nothing until it has been applied."""
+    def show(text: str, count: int) -> CodeProgress | None:
+        if kind == "val":
+            page = raw_val(text)
+            raw = page or ""
+        else:
+            page = None if looks_like_edit(text) else partial_page(text)
+            raw = raw_code(text) or ""
+        return CodeProgress(page, raw, count, kind) if page else None
+    return show
 
 
 def generate(provider: Provider, request: GenerationRequest,
@@ -191,7 +204,7 @@ def generate(provider: Provider, request: GenerationRequest,
                            prediction=predicted if provider.prediction else None)
 
     reply = _Reply()
-    yield from _stream_reply(provider, chat(fmt), started, reply, request.kind)
+    yield from _stream_reply(provider, chat(fmt), started, reply, _page_so_far(request.kind))
     code, note = None, ""
     if reply.finish != "cancelled" and reply.error is None:
         if val:
@@ -203,7 +216,8 @@ def generate(provider: Provider, request: GenerationRequest,
             if fmt != "whole" and not edit.ok:
                 note = edit.message + " Asked the model for the whole file instead."
                 first = reply.text
-                yield from _stream_reply(provider, chat("whole"), started, reply)
+                yield from _stream_reply(provider, chat("whole"), started, reply,
+                                         _page_so_far("page"))
                 code = extract_code(reply.text) if reply.finish != "cancelled" else None
                 reply.text = first + "\n\n" + reply.text
         else:
@@ -241,37 +255,24 @@ def _generate_scoped(provider: Provider, request: GenerationRequest, cancel: thr
                        cancel=cancel,
                        prediction=f"```html\n{selection}\n```" if provider.prediction else None)
     reply = _Reply()
-    parts: list[str] = []
-    last_at = 0.0
-    early: str | None = None
-    stream = provider.stream(chat)
-    try:
-        for event in stream:
-            if isinstance(event, TextDelta):
-                if reply.ttft_ms is None:
-                    reply.ttft_ms = (time.perf_counter() - started) * 1000
-                parts.append(event.text)
-                early = scope_in_page_so_far("".join(parts), base, scope)
-                if early is not None:  # the rest would only copy the code: stop the model
-                    reply.finish = "stop"
-                    break
-                if time.perf_counter() - last_at >= PROGRESS_INTERVAL_S:
-                    last_at = time.perf_counter()
-                    so_far = reply_text("".join(parts))
-                    yield CodeProgress(base[:scope.start] + so_far + base[scope.end:], so_far,
-                                       len(parts))
-            elif isinstance(event, Usage):
-                reply.usage = event
-            elif isinstance(event, Done):
-                reply.finish = event.finish_reason
-            elif isinstance(event, Error):
-                reply.error, reply.failure = event.message, event
-    finally:
-        stream.close()
-    reply.text, reply.deltas = "".join(parts), len(parts)
+
+    def show(text: str, count: int) -> CodeProgress:
+        so_far = reply_text(text)
+        return CodeProgress(base[:scope.start] + so_far + base[scope.end:], so_far, count)
+
+    early: list[str] = []
+
+    def copied_past_the_scope(text: str) -> bool:
+        """A whole page written back: stop the model once the rest would only copy."""
+        found = scope_in_page_so_far(text, base, scope)
+        if found is not None:
+            early.append(found)
+        return found is not None
+
+    yield from _stream_reply(provider, chat, started, reply, show, copied_past_the_scope)
     code, note = None, ""
-    if early is not None:
-        code = base[:scope.start] + early + base[scope.end:]
+    if early:
+        code = base[:scope.start] + early[0] + base[scope.end:]
     elif reply.error is None and reply.finish == "stop":
         code, note = splice(base, scope, reply.text)
     elif reply.finish == "length":

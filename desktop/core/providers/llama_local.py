@@ -44,16 +44,18 @@ _CHATML = (
 )
 
 
-def evaluate_prompt(llm: Any, tokens: list[int], cancel: threading.Event) -> int | None:
+def evaluate_prompt(llm: Any, tokens: list[int], cancel: threading.Event,
+                    batch: int = PREFILL_BATCH) -> int | None:
     """Evaluate all but the last prompt token in small batches, reusing the cached prefix,
     so a cancel is seen within one batch. Returns the number of tokens reused, or None when
-    cancelled. Only the thread that owns `llm` may call this."""
+    cancelled (what was evaluated by then stays in the KV cache). Only the thread that owns
+    `llm` may call this."""
     reused = llm.longest_token_prefix(llm.input_ids[: llm.n_tokens], tokens[:-1])
     llm.n_tokens = reused  # eval() drops the KV cache from here on
-    for start in range(reused, len(tokens) - 1, PREFILL_BATCH):
+    for start in range(reused, len(tokens) - 1, batch):
         if cancel.is_set():
             return None
-        llm.eval(tokens[start: min(start + PREFILL_BATCH, len(tokens) - 1)])
+        llm.eval(tokens[start: min(start + batch, len(tokens) - 1)])
     return reused
 
 

@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 from desktop.core.completion.fim import (
     Completion,
     CompletionUnavailable,
+    FimRequest,
     request_at,
     worth_completing,
 )
@@ -86,8 +87,24 @@ class EditorCompletions(QObject):
 
     def _edited(self) -> None:
         self._drop_in_flight()
-        if not self.editor.ghost.active:  # a typed character that matched keeps the rest
-            self._pause.start(max(0, self.settings.completion_delay_ms))
+        if self.editor.ghost.active:  # a typed character that matched keeps the rest
+            return
+        self._pause.start(max(0, self.settings.completion_delay_ms))
+        if self.completer is not None and (request := self._request_here()) is not None:
+            # The model starts reading the prompt now; the pause only decides whether to
+            # ask it to write (the next key cancels this).
+            self._cancel = request.cancel
+            self.completer.warm(request)
+
+    def _request_here(self) -> FimRequest | None:
+        """The completion request for the cursor, if one is worth asking for there."""
+        editor = self.editor
+        cursor = editor.textCursor()
+        if cursor.hasSelection() or not editor.hasFocus() or self._busy():
+            return None
+        code = editor.toPlainText()
+        at = len(code.encode("utf-16-le")[: 2 * cursor.position()].decode("utf-16-le"))
+        return request_at(code, at) if worth_completing(code, at) else None
 
     def _drop_in_flight(self) -> None:
         self._serial += 1
@@ -98,16 +115,11 @@ class EditorCompletions(QObject):
 
     def _ask(self) -> None:
         editor, completer = self.editor, self.completer
-        cursor = editor.textCursor()
-        if completer is None or cursor.hasSelection() or not editor.hasFocus() or self._busy():
+        request = self._request_here() if completer is not None else None
+        if request is None:
             return
-        code = editor.toPlainText()
-        at = len(code.encode("utf-16-le")[: 2 * cursor.position()].decode("utf-16-le"))
-        if not worth_completing(code, at):
-            return
-        request = request_at(code, at)
-        self._cancel = request.cancel
-        asked = (self._serial, cursor.position(), editor.document().revision())
+        self._cancel = request.cancel  # the warm-up for this text, if any, carries on
+        asked = (self._serial, editor.textCursor().position(), editor.document().revision())
         job = BackgroundJob(lambda _emit: completer.complete(request), self)
         job.succeeded.connect(lambda completion: self._arrived(completion, asked))
         job.failed.connect(self._failed)

@@ -41,7 +41,7 @@ def diff_html(old: str, new: str) -> str:
                 row(_KEPT, "&nbsp;", line)
             continue
         for line in old_lines[a1:a2]:
-            row(_REMOVED, "−", line)
+            row(_REMOVED, "&#8722;", line)
         for line in new_lines[b1:b2]:
             row(_ADDED, "+", line)
     return "".join(rows)
