@@ -23,6 +23,7 @@ import logging
 import queue
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,7 @@ WARM_BATCH = 16  # tokens per step while warming: a keystroke stops it within ~7
 class _Job:
     request: FimRequest
     warm_only: bool = False  # evaluate the prompt, generate nothing (see `warm`)
+    run: Callable[[], None] | None = None  # anything else that needs the model's thread
     done: threading.Event = field(default_factory=threading.Event)
     result: Completion | None = None
     error: Exception | None = None
@@ -133,6 +135,10 @@ class LocalFimCompleter:
         while (job := self._jobs.get()) is not None:
             started = time.perf_counter()
             try:
+                if job.run is not None:
+                    self._ensure_loaded()
+                    job.run()
+                    continue
                 job.result = self._run(job.request, started, job.warm_only)
             except Exception as exc:
                 log.debug("completion failed", exc_info=True)
@@ -179,9 +185,16 @@ class LocalFimCompleter:
         self._llm, self._ids, self._stop_ids = llm, ids, stops
 
     def prompt_tokens(self, prefix: str, suffix: str) -> list[int]:
-        """The FIM prompt, token by token (the test checks it against the real model)."""
-        self._ensure_loaded()
-        return self._tokens(prefix, suffix)
+        """The FIM prompt, token by token (the test checks it against the real model).
+        Runs on the completion thread, which owns the model."""
+        box: list[list[int]] = []
+        job = _Job(FimRequest(prefix, suffix))
+        job.run = lambda: box.append(self._tokens(prefix, suffix))
+        self._jobs.put(job)
+        job.done.wait()
+        if job.error is not None:
+            raise job.error
+        return box[0]
 
     def _tokens(self, prefix: str, suffix: str) -> list[int]:
         llm = self._llm

@@ -195,6 +195,8 @@ class MainWindow(QMainWindow):
         self.rewrite.status.connect(self.state_label.setText)
         for changed in (self.models.model_ready, self.models.settings_saved):
             changed.connect(lambda: self.completions.reopen(self.engine.local, self.engine.gate))
+        self.models.model_failed.connect(
+            lambda why: self.completions.use(None, f"The local model could not start: {why}"))
         self.files.code_opened.connect(self._take_outside_code)
         self.files.status.connect(self.state_label.setText)
         self.versions.status.connect(self.state_label.setText)

@@ -29,6 +29,7 @@ NO_STRONG_TIP = ("Set an Anthropic key in Model → Providers and Keys…, or in
 
 class ModelActions(QObject):
     model_ready = Signal()  # the local model loaded (and is in use)
+    model_failed = Signal(str)  # it could not load: why
     settings_saved = Signal()
 
     def __init__(self, window: QWidget, settings: Settings, loop: KeystrokeLoop,
@@ -173,6 +174,7 @@ class ModelActions(QObject):
         self.status.model_label.setText("No model")
         self.status.idle("The local model could not start")
         self.notify(message_of(error), True)
+        self.model_failed.emit(message_of(error))
 
     def _failed(self, error: Exception) -> None:
         self.notify(message_of(error), True)
