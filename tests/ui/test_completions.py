@@ -135,6 +135,7 @@ def test_the_next_keystroke_cancels_a_completion_in_flight(qtbot, win):
     qtbot.keyClicks(win.editor, " ")
     qtbot.waitUntil(lambda: len(completer.cancelled) == 1, timeout=1000)
     assert completer.cancelled[0] is completer.requests[0]
+    assert completer.warmed[len("Listener") - 1].cancel.is_set(), "its warm-up stops too"
     completer.release()
     qtbot.waitUntil(lambda: len(completer.requests) == 2, timeout=3000)
     qtbot.wait(300)

@@ -43,7 +43,7 @@ class EditorCompletions(QObject):
         super().__init__(parent)
         self.editor, self.settings, self._busy = editor, settings, busy
         self.completer: Completer | None = None
-        self._cancel: threading.Event | None = None
+        self._in_flight: list[threading.Event] = []  # the warm-up and the completion
         self._serial = 0
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(2)
@@ -93,7 +93,7 @@ class EditorCompletions(QObject):
         if self.completer is not None and (request := self._request_here()) is not None:
             # The model starts reading the prompt now; the pause only decides whether to
             # ask it to write (the next key cancels this).
-            self._cancel = request.cancel
+            self._in_flight.append(request.cancel)
             self.completer.warm(request)
 
     def _request_here(self) -> FimRequest | None:
@@ -109,16 +109,16 @@ class EditorCompletions(QObject):
     def _drop_in_flight(self) -> None:
         self._serial += 1
         self._pause.stop()
-        if self._cancel is not None:
-            self._cancel.set()
-            self._cancel = None
+        for cancel in self._in_flight:
+            cancel.set()
+        self._in_flight.clear()
 
     def _ask(self) -> None:
         editor, completer = self.editor, self.completer
         request = self._request_here() if completer is not None else None
         if request is None:
             return
-        self._cancel = request.cancel  # the warm-up for this text, if any, carries on
+        self._in_flight.append(request.cancel)  # the warm-up for this text carries on
         asked = (self._serial, editor.textCursor().position(), editor.document().revision())
         job = BackgroundJob(lambda _emit: completer.complete(request), self)
         job.succeeded.connect(lambda completion: self._arrived(completion, asked))
