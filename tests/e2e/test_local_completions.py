@@ -99,3 +99,16 @@ def test_keystroke_complete_prints_what_the_editor_would_show(tmp_path, default_
         [sys.executable, "-m", "desktop", "complete", f"{page}:999:1"],
         capture_output=True, text=True, timeout=60, cwd=REPO)
     assert outside.returncode == 2 and "outside the file" in outside.stderr
+
+
+def test_a_gguf_the_catalog_does_not_know_uses_the_fim_tokens_it_declares(
+        default_model_file, tmp_path):
+    own = tmp_path / "my-own-model.gguf"
+    own.symlink_to(default_model_file)
+    assert fim_tokens_for(own) == {}
+    completer = LocalFimCompleter(own, fim_tokens_for(own), n_threads=2)
+    try:
+        tokens = completer.prompt_tokens("a", "b")
+        assert (tokens[0], tokens[-1]) == (151659, 151660)
+    finally:
+        completer.close()

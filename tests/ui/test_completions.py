@@ -180,3 +180,15 @@ def test_turning_completions_off_in_settings_takes_effect_at_once(qtbot, win):
     qtbot.keyClicks(win.editor, "Listener")
     qtbot.wait(500)
     assert not win.editor.ghost.active and len(completer.requests) == 0
+
+
+def test_without_a_local_model_the_status_bar_says_why(qtbot, tmp_path):
+    missing = tmp_path / "gone.gguf"
+    window = open_window(qtbot, Settings(strong_model_id="", model_path=str(missing)))
+    try:
+        qtbot.waitUntil(lambda: window.status.completion_label.text()
+                        == "Completions unavailable", timeout=10000)
+        assert "could not start" in window.status.completion_label.toolTip()
+        assert "gone.gguf" in window.status.completion_label.toolTip()
+    finally:
+        close_and_delete(window)

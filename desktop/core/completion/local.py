@@ -64,11 +64,6 @@ class LocalFimCompleter:
     def __init__(self, model_path: Path, fim_tokens: dict[str, str], *, n_threads: int = 1,
                  display_name: str = "", gate: LocalGate | None = None,
                  n_ctx: int = N_CTX) -> None:
-        if not all(fim_tokens.get(k) for k in ("prefix", "suffix", "middle")):
-            raise CompletionUnavailable(
-                f"{display_name or Path(model_path).name} has no fill-in-the-middle tokens. "
-                "Fix: use a Qwen2.5-Coder model (Model → Manage Models…) or a completion "
-                "server (Settings → Completions).")
         self.model_path = Path(model_path)
         self.model_name = display_name or self.model_path.name
         self._markers = fim_tokens
@@ -168,21 +163,36 @@ class LocalFimCompleter:
         llm = Llama(model_path=str(self.model_path), n_ctx=self._n_ctx,
                     n_threads=self._n_threads, n_threads_batch=self._n_threads,
                     n_batch=256, verbose=False)
-        ids = {}
-        for role in ("prefix", "suffix", "middle"):
-            tokens = llm.tokenize(self._markers[role].encode(), add_bos=False, special=True)
-            if len(tokens) != 1:
-                llm.close()
-                raise CompletionUnavailable(
-                    f"{self.model_name} does not know the token {self._markers[role]}: it "
-                    "cannot fill in the middle. Fix: use a Qwen2.5-Coder model.")
-            ids[role] = tokens[0]
+        ids = self._marker_ids(llm)
+        if min(ids.values()) < 0:
+            llm.close()
+            raise CompletionUnavailable(
+                f"{self.model_name} has no fill-in-the-middle tokens, so it cannot complete "
+                "code. Fix: use a Qwen2.5-Coder model for drafts (Model → Manage Models…) or "
+                "a completion server (Settings → Completions).")
         stops = {llm.token_eos()}
         for marker in STOP_MARKERS:
             tokens = llm.tokenize(marker.encode(), add_bos=False, special=True)
             if len(tokens) == 1:
                 stops.add(tokens[0])
         self._llm, self._ids, self._stop_ids = llm, ids, stops
+
+    def _marker_ids(self, llm: Any) -> dict[str, int]:
+        """The FIM markers' token ids: as the catalog spells them, else as the GGUF declares
+        them (a file of the user's own); -1 where there is none."""
+        if self._markers:
+            ids = {}
+            for role in ("prefix", "suffix", "middle"):
+                tokens = llm.tokenize(self._markers.get(role, "").encode(), add_bos=False,
+                                      special=True)
+                ids[role] = tokens[0] if len(tokens) == 1 else -1
+            return ids
+        import llama_cpp
+
+        vocab = llama_cpp.llama_model_get_vocab(llm.model)
+        return {"prefix": llama_cpp.llama_vocab_fim_pre(vocab),
+                "suffix": llama_cpp.llama_vocab_fim_suf(vocab),
+                "middle": llama_cpp.llama_vocab_fim_mid(vocab)}
 
     def prompt_tokens(self, prefix: str, suffix: str) -> list[int]:
         """The FIM prompt, token by token (the test checks it against the real model).

@@ -30,7 +30,8 @@ def catalog_entry(model_path: Path) -> ModelSpec | None:
 
 
 def fim_tokens_for(model_path: Path) -> dict[str, str]:
-    """The FIM markers the catalog names for this file ({} for a file it does not know)."""
+    """The FIM markers the catalog names for this file ({} for a file it does not know: the
+    completer then reads them from the GGUF)."""
     entry = catalog_entry(model_path)
     return entry.fim if entry else {}
 
