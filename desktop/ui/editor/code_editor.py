@@ -55,7 +55,6 @@ class _LineNumberArea(QWidget):
 
 class CodeEditor(QPlainTextEdit):
     edited_by_user = Signal()
-    ghost_accepted = Signal(str)  # the part of a suggestion the user took (Tab, Ctrl+Right)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -132,7 +131,6 @@ class CodeEditor(QPlainTextEdit):
         cursor.insertText(part)  # an edit by the user: autosaved like typing
         cursor.endEditBlock()
         self.setTextCursor(cursor)
-        self.ghost_accepted.emit(part)
 
     def _cursor_moved(self) -> None:
         if self.ghost.active and self.textCursor().position() != self.ghost.position:
