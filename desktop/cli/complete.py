@@ -46,9 +46,9 @@ def run_complete(args: argparse.Namespace, model: str) -> int:
     if not worth_completing(text, cursor):
         say("the editor offers no completion here: code follows the cursor on its line")
         return 0
-    settings = dataclasses.replace(Settings.load(), completions=True,
-                                   completion_source=args.provider or
-                                   Settings.load().completion_source)
+    saved = Settings.load()
+    settings = dataclasses.replace(saved, completions=True,
+                                   completion_source=args.provider or saved.completion_source)
     model_path, model_name = None, ""
     if settings.completion_source == "local":
         choice = choose_model(settings, model, progress=terminal_progress)

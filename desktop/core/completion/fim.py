@@ -15,6 +15,7 @@ between. Two things make that fast and safe on a small local model:
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 PREFIX_LINES = 48  # lines before the cursor the model sees (at least; see _STEP)
@@ -142,10 +143,9 @@ def _drop_suffix_echo(text: str, suffix: str) -> str:
     return text
 
 
-def _open_brackets(code: str) -> list[str]:
-    """The brackets still open at the end of `code` (strings and comments roughly skipped:
-    close enough for deciding whether a `)` in a completion closes something)."""
-    stack: list[str] = []
+def _brackets(code: str) -> Iterator[tuple[int, str]]:
+    """Each bracket of `code` with its index, strings and `//` comments roughly skipped:
+    close enough to decide whether a `)` in a completion closes something."""
     quote = ""
     index = 0
     while index < len(code):
@@ -161,11 +161,19 @@ def _open_brackets(code: str) -> list[str]:
             newline = code.find("\n", index)
             index = len(code) if newline < 0 else newline
             continue
-        elif ch in _OPENERS:
-            stack.append(ch)
-        elif ch in _CLOSERS and stack and stack[-1] == _CLOSERS[ch]:
-            stack.pop()
+        elif ch in _OPENERS or ch in _CLOSERS:
+            yield index, ch
         index += 1
+
+
+def _open_brackets(code: str) -> list[str]:
+    """The brackets still open at the end of `code`."""
+    stack: list[str] = []
+    for _index, ch in _brackets(code):
+        if ch in _OPENERS:
+            stack.append(ch)
+        elif stack and stack[-1] == _CLOSERS[ch]:
+            stack.pop()
     return stack
 
 
@@ -175,23 +183,16 @@ def _scan(text: str, prefix: str) -> tuple[int, int | None]:
     stack = _open_brackets(prefix[-4000:])
     outer = len(stack)
     closed_outer = None
-    quote = ""
-    for index, ch in enumerate(text):
-        if quote:
-            if ch == quote or ch == "\n":
-                quote = ""
-            continue
-        if ch in "'\"`":
-            quote = ch
-        elif ch in _OPENERS:
+    for index, ch in _brackets(text):
+        if ch in _OPENERS:
             stack.append(ch)
-        elif ch in _CLOSERS:
-            if not stack or stack[-1] != _CLOSERS[ch]:
-                return index, closed_outer
-            stack.pop()
-            if len(stack) < outer and closed_outer is None:
-                closed_outer = index
-            outer = min(outer, len(stack))
+            continue
+        if not stack or stack[-1] != _CLOSERS[ch]:
+            return index, closed_outer
+        stack.pop()
+        if len(stack) < outer and closed_outer is None:
+            closed_outer = index
+        outer = min(outer, len(stack))
     return len(text), closed_outer
 
 

@@ -20,7 +20,7 @@ _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "
 _HTML_LANGS = frozenset({"", "html", "htm", "xhtml", "svg", "vue"})
 
 
-def _fenced_blocks(text: str) -> list[tuple[str, str]]:
+def fenced_blocks(text: str) -> list[tuple[str, str]]:
     """(language, body) for each fenced block in order; the last may be unfinished."""
     blocks = []
     pos = 0
@@ -41,7 +41,7 @@ def _looks_like_html(code: str) -> bool:
 
 def raw_code(text: str) -> str | None:
     """The code part of a reply (maybe unfinished), before any repair."""
-    for lang, body in _fenced_blocks(text):
+    for lang, body in fenced_blocks(text):
         if lang in _HTML_LANGS and _looks_like_html(body):
             return body.lstrip()
     start = _PAGE_START.search(text)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from desktop.core.generation.extract import _fenced_blocks
+from desktop.core.generation.extract import fenced_blocks
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class Scope:
 def reply_text(reply: str) -> str:
     """The new text of the scope in a reply so far: the (first) fenced block, else the
     whole reply; an unfinished fence counts as far as it goes."""
-    blocks = _fenced_blocks(reply)
+    blocks = fenced_blocks(reply)
     body = blocks[0][1] if blocks else reply
     return body.strip("\n")
 

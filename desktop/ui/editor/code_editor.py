@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from desktop.ui.editor.ghost_text import GhostText, next_word
 from desktop.ui.editor.highlighter import WebHighlighter
+from desktop.ui.editor.qt_positions import utf16_len
 
 _MODIFIER_KEYS = {Qt.Key.Key_Control, Qt.Key.Key_Shift, Qt.Key.Key_Alt, Qt.Key.Key_Meta,
                   Qt.Key.Key_AltGr, Qt.Key.Key_CapsLock}
@@ -34,11 +35,6 @@ def _common_prefix(a: str, b: str) -> int:
         else:
             high = mid - 1
     return low
-
-
-def _utf16_len(text: str) -> int:
-    """Qt counts positions in UTF-16 units; an emoji is two of them."""
-    return len(text.encode("utf-16-le")) // 2
 
 
 class _LineNumberArea(QWidget):
@@ -88,8 +84,8 @@ class CodeEditor(QPlainTextEdit):
         try:
             cursor = QTextCursor(self.document())
             cursor.beginEditBlock()
-            cursor.setPosition(_utf16_len(old[:keep]))
-            cursor.setPosition(_utf16_len(old), QTextCursor.MoveMode.KeepAnchor)
+            cursor.setPosition(utf16_len(old[:keep]))
+            cursor.setPosition(utf16_len(old), QTextCursor.MoveMode.KeepAnchor)
             cursor.insertText(code[keep:])
             cursor.endEditBlock()
         finally:

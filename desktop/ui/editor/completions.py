@@ -29,6 +29,7 @@ from desktop.core.providers.llama_local import LlamaProvider
 from desktop.core.providers.local_gate import LocalGate
 from desktop.core.settings import Settings
 from desktop.ui.editor.code_editor import CodeEditor
+from desktop.ui.editor.qt_positions import char_offset
 from desktop.ui.workers import BackgroundJob, message_of, run_in_background
 
 log = logging.getLogger(__name__)
@@ -53,29 +54,28 @@ class EditorCompletions(QObject):
 
     def reopen(self, local: Provider | None, gate: LocalGate) -> None:
         """Make the completer the settings ask for (off the GUI thread: it reads the model
-        catalog, and closing the old one waits for its thread). `local` is the fast local
-        model, whose file the local completer opens a context of its own on."""
+        catalog). `local` is the fast local model, whose file the local completer opens a
+        context of its own on."""
         settings = self.settings
-        self._drop_in_flight()
-        self.editor.ghost.clear()
-        old, self.completer = self.completer, None
+        self.use(None)
         self.availability.emit("Completions: starting…", "")
         model = local if isinstance(local, LlamaProvider) else None
 
         def work(_emit) -> Completer:
-            if old is not None:
-                old.close()
             return open_completer(settings, model.model_path if model else None,
                                   model.model_name if model else "", gate)
 
         run_in_background(self, work, self.use, lambda error: self.use(None, message_of(error)))
 
-    def use(self, completer: Completer | None, why_not: str = "") -> Completer | None:
-        """Complete with this from now on (None: off, for the reason given). Returns the
-        completer it replaces, for the caller to close off the GUI thread."""
+    def use(self, completer: Completer | None, why_not: str = "") -> None:
+        """Complete with this from now on (None: off, for the reason given). The one it
+        replaces is closed off the GUI thread (closing waits for its model thread)."""
         self._drop_in_flight()
         self.editor.ghost.clear()
         old, self.completer = self.completer, completer
+        if old is not None:
+            run_in_background(self, lambda _emit: old.close(), lambda _r: None,
+                              lambda error: log.warning("closing a completer: %s", error))
         if completer is not None:
             self.availability.emit(f"Completions: {completer.model_name}",
                                    "Ghost text after a pause in the code editor: Tab takes it, "
@@ -83,7 +83,6 @@ class EditorCompletions(QObject):
         else:
             self.availability.emit("Completions off" if not self.settings.completions
                                    else "Completions unavailable", why_not)
-        return old
 
     def _edited(self) -> None:
         self._drop_in_flight()
@@ -103,7 +102,7 @@ class EditorCompletions(QObject):
         if cursor.hasSelection() or not editor.hasFocus() or self._busy():
             return None
         code = editor.toPlainText()
-        at = len(code.encode("utf-16-le")[: 2 * cursor.position()].decode("utf-16-le"))
+        at = char_offset(code, cursor.position())
         return request_at(code, at) if worth_completing(code, at) else None
 
     def _drop_in_flight(self) -> None:

@@ -15,6 +15,8 @@ from PySide6.QtCore import QRect
 from PySide6.QtGui import QColor, QPainter, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit
 
+from desktop.ui.editor.qt_positions import utf16_len
+
 GHOST_COLOR = QColor("#9a9a9a")
 # Lines after the first are drawn over the code below them: a faint tint says they float.
 _OVERLAY = QColor("#f3f6fa")
@@ -52,7 +54,7 @@ class GhostText:
     def take(self, part: str) -> None:
         """`part` of the suggestion was typed or accepted: keep showing the rest."""
         self.text = self.text[len(part):]
-        self.position += len(part.encode("utf-16-le")) // 2
+        self.position += utf16_len(part)
         if not self.text:
             self.position = -1
         self._editor.viewport().update()

@@ -14,13 +14,9 @@ from desktop.core.generation.scoped import Scope
 from desktop.core.providers import registry
 from desktop.core.routing.engine import Engine
 from desktop.ui.editor.code_editor import CodeEditor
+from desktop.ui.editor.qt_positions import char_offset, utf16_len
 from desktop.ui.editor.selection_bar import SelectionBar
 from desktop.ui.workers import BackgroundJob, message_of
-
-
-def _offset(text: str, qt_position: int) -> int:
-    """Qt counts UTF-16 units; Python counts characters."""
-    return len(text.encode("utf-16-le")[: 2 * qt_position].decode("utf-16-le"))
 
 
 class SelectionRewrite(QObject):
@@ -51,7 +47,8 @@ class SelectionRewrite(QObject):
         code = self.editor.toPlainText()
         start, end = sorted((cursor.selectionStart(), cursor.selectionEnd()))
         self._code = code
-        self._scope = Scope(_offset(code, start), _offset(code, end)).widened_to_lines(code)
+        self._scope = Scope(char_offset(code, start),
+                            char_offset(code, end)).widened_to_lines(code)
         top = self.editor.cursorRect(self._cursor_at(self._scope.start)).top()
         self.bar.ask(top + self.editor.fontMetrics().height() + 4, self._scope.label(code))
         self.editor.setReadOnly(True)  # what the diff is made against stays put
@@ -119,5 +116,5 @@ class SelectionRewrite(QObject):
 
     def _cursor_at(self, offset: int) -> QTextCursor:
         cursor = QTextCursor(self.editor.document())
-        cursor.setPosition(len(self._code[:offset].encode("utf-16-le")) // 2)
+        cursor.setPosition(utf16_len(self._code[:offset]))
         return cursor

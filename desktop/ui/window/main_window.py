@@ -233,19 +233,20 @@ class MainWindow(QMainWindow):
     def _on_committed(self, instruction: str, result: GenerationResult, base: str) -> None:
         self.prompt.clear_quietly()
         self.host.commit_made(a_fix=instruction.startswith(FIX_PREFIX))
-        self.versions.kept(instruction, result, base)
-        self.files.save_to_folder(result.code or "")
-        self._update_spend()
+        self._keep_version(instruction, result, base)
 
     def _on_rewrite_kept(self, instruction: str, result: GenerationResult, base: str) -> None:
         """Accepted rewritten lines are a version, like a kept instruction (the prompt keeps
         what is typed in it)."""
         self.loop.keep_rewrite(result)
+        self._keep_version(instruction, result, base)
+        self._autosave()
+        self.state_label.setText(f"Kept: {instruction}")
+
+    def _keep_version(self, instruction: str, result: GenerationResult, base: str) -> None:
         self.versions.kept(instruction, result, base)
         self.files.save_to_folder(result.code or "")
-        self._autosave()
         self._update_spend()
-        self.state_label.setText(f"Kept: {instruction}")
 
     def _take_outside_code(self, code: str, note: str) -> None:
         """Code from a file or a followed folder (then also a version) becomes the base."""
