@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from desktop.core.store.database import Draft, Project, Store, Version
+from desktop.core.store.database import Draft, Project, Store, StoreError, Version
 
 UNTITLED = "untitled"
 
@@ -21,6 +21,7 @@ class Session:
     thumbnails: dict[int, bytes] = field(default_factory=dict)
     draft: Draft | None = None
     recovered: str = ""  # what to tell the user after an unclean exit, or ""
+    problem: str = ""  # the disk refused a write while opening (the project still opened)
 
     @property
     def base_code(self) -> str:
@@ -59,9 +60,12 @@ def open_session(store: Store, project_id: int | None = None, at_start: bool = F
             kept += " and your unsaved instruction and code"
         notes.append(kept + ".")
     session.recovered = " ".join(notes)
-    store.set_state("last_project", str(project.id))
-    store.set_state("running", "1")
-    store.backup_if_due()
+    try:  # bookkeeping: a disk that refuses it must not keep the project from opening
+        store.set_state("last_project", str(project.id))
+        store.set_state("running", "1")
+        store.backup_if_due()
+    except StoreError as exc:
+        session.problem = str(exc)
     return session
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -98,7 +98,7 @@ def classify(exc: sqlite3.Error, path: Path) -> StoreError:
     if "locked" in text or "busy" in text:
         return StoreError(f"{where} is locked by another program (another Keystroke window?). "
                           "Fix: close it and try again; nothing was lost.", "disk")
-    if "full" in text:
+    if "full" in text or "no space" in text:
         return StoreError(f"The disk holding {where} is full. Fix: free some space; what you "
                           "typed stays in the window until it can be saved.", "disk")
     if "readonly" in text or "read-only" in text or "unable to open" in text:
@@ -115,6 +115,7 @@ class Store:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or paths.data_home() / DB_NAME
         self.recovered_from: Path | None = None  # where a damaged database was moved
+        self._depth = 0  # write transactions entered; only the outermost begins and commits
         try:
             self.db = self._open()
         except sqlite3.DatabaseError as exc:
@@ -156,22 +157,29 @@ class Store:
         self.db.close()
 
     def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
-        """Write atomically, with errors classified as everywhere here: for modules that
-        keep tables of their own (store/eval_runs.py)."""
+        """Write atomically, with errors classified as everywhere here. Store methods
+        called inside join it, so several of them land together or not at all (a version
+        and the draft that builds on it), and a failed one can simply be tried again."""
         return self._guard(write=True)
 
     @contextmanager
     def _guard(self, write: bool = False) -> Iterator[sqlite3.Connection]:
+        outermost = write and self._depth == 0
+        self._depth += write
         try:
-            if write:
+            if outermost:
                 self.db.execute("BEGIN IMMEDIATE")
             yield self.db
-            if write:
+            if outermost:
                 self.db.execute("COMMIT")
-        except sqlite3.Error as exc:
-            if write and self.db.in_transaction:
+        except BaseException as exc:
+            if outermost and self.db.in_transaction:
                 self.db.execute("ROLLBACK")
-            raise classify(exc, self.path) from exc
+            if isinstance(exc, sqlite3.Error):
+                raise classify(exc, self.path) from exc
+            raise
+        finally:
+            self._depth -= write
 
     # -- projects ---------------------------------------------------------------------
 
@@ -342,20 +350,23 @@ class Store:
         """Copy the database with SQLite's backup API once a day (consistent even while
         the app writes); keeps the last `keep` days."""
         folder = folder or self.path.parent / "backups"
-        folder.mkdir(parents=True, exist_ok=True)
         target = folder / f"keystroke-{datetime.now():%Y-%m-%d}.db"
         if target.exists():
             return None
         partial = target.with_suffix(".partial")
         try:
+            folder.mkdir(parents=True, exist_ok=True)
             copy = sqlite3.connect(partial)
             with copy:
                 self.db.backup(copy)
             copy.close()
             partial.replace(target)
-        except sqlite3.Error as exc:
-            partial.unlink(missing_ok=True)
-            raise classify(exc, target) from exc
-        for old in sorted(folder.glob("keystroke-*.db"))[:-keep]:
-            old.unlink()
+            for old in sorted(folder.glob("keystroke-*.db"))[:-keep]:
+                old.unlink()
+        except (sqlite3.Error, OSError) as exc:
+            with suppress(OSError):
+                partial.unlink(missing_ok=True)
+            error = exc if isinstance(exc, sqlite3.Error) else sqlite3.OperationalError(
+                f"{exc.strerror or exc}".lower())
+            raise classify(error, target) from exc
         return target

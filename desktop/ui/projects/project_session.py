@@ -2,23 +2,33 @@
 
 Every store call goes through StoreService (its own thread); this object holds only what
 the window needs to know now: the project, the version the next instruction builds on, and
-the redo stack."""
+the redo stack.
+
+The draft (the prompt and the code as they are now) is saved when typing pauses, and at
+least every AUTOSAVE_MAX_WAIT_MS while it does not. A save reads the newest text when it
+runs on the store thread, so at most one is queued, and one held back by a full disk saves
+what was typed meanwhile once it can. The version the draft builds on is also settled on
+the store thread: a version and the draft on top of it are written in one transaction, so
+a crash right after Enter never reopens on the version before."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from desktop.core import paths
 from desktop.core.generation.generate import GenerationResult
 from desktop.core.projects import history
 from desktop.core.projects.session import UNTITLED, Session, close_session, open_session
 from desktop.core.store import Store
-from desktop.core.store.database import Project, Version
+from desktop.core.store.database import Draft, Project, Version
+from desktop.ui.debounce import Debounce
 from desktop.ui.projects.store_service import StoreService
 
-AUTOSAVE_MS = 600  # well inside "lose at most the last second of typing"
+AUTOSAVE_PAUSE_MS = 300
+AUTOSAVE_MAX_WAIT_MS = 700  # with the write itself, well inside "lose at most a second"
 
 
 class ProjectSession(QObject):
@@ -35,9 +45,16 @@ class ProjectSession(QObject):
         self.current_version_id: int | None = None
         self._versions: dict[int, Version] = {}
         self._redo: list[int] = []
+        # Shared with the store thread, under the lock: the text to save, its revision,
+        # the version it builds on as the store knows it, and whether a save is queued.
+        self._lock = threading.Lock()
         self._draft = ("", "")
-        self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
-        self._autosave.timeout.connect(self._save_draft)
+        self._draft_revision = 0
+        self._draft_base: int | None = None
+        self._save_queued = False
+        self._typed_before_open = False
+        self._autosave = Debounce(AUTOSAVE_PAUSE_MS, AUTOSAVE_MAX_WAIT_MS, self._save_draft,
+                                  self)
 
     def val_sandbox(self) -> Path:
         """The project's own folder for its val's data (sqlite, blobs, outbox)."""
@@ -47,9 +64,7 @@ class ProjectSession(QObject):
     # -- opening ------------------------------------------------------------------------
 
     def open(self, project_id: int | None = None, at_start: bool = False) -> None:
-        if self._autosave.isActive():  # keep what was typed in the project being left
-            self._autosave.stop()
-            self._save_draft()
+        self._autosave.flush()  # keep what was typed in the project being left
         self.store.call(lambda s: open_session(s, project_id, at_start), self._on_opened)
 
     def _on_opened(self, session: Session) -> None:
@@ -57,29 +72,73 @@ class ProjectSession(QObject):
         self._versions = {v.id: v for v in session.versions}
         self.current_version_id = session.current_version_id
         self._redo.clear()
-        self._draft = ((session.draft.instruction, session.draft.code) if session.draft
-                       else ("", session.base_code))
+        if self._typed_before_open:
+            # Typed while the project was opening (or while the disk refused to open it):
+            # what the person typed wins over the draft on disk, and is saved at once.
+            self._typed_before_open = False
+            instruction, code = self._draft
+            session.draft = Draft(session.project.id, instruction, code,
+                                  session.current_version_id, "")
+            self._autosave.poke()
+        with self._lock:
+            self._draft_base = session.current_version_id
+            if session.draft is not None:
+                self._draft = (session.draft.instruction, session.draft.code)
+            else:
+                self._draft = ("", session.base_code)
         self.opened.emit(session)
+        self._autosave.flush()
 
     def close(self) -> None:
-        self._autosave.stop()
-        if self.project is not None:
-            self._save_draft()
+        self._autosave.flush()
         self.store.call(close_session)
         self.store.close()
 
     # -- autosave -----------------------------------------------------------------------
 
     def text_changed(self, instruction: str, base_code: str) -> None:
-        """The prompt or the code changed: save both within AUTOSAVE_MS of the last edit."""
-        self._draft = (instruction, base_code)
-        self._autosave.start()
+        """The prompt or the code changed: save both soon (see the module's docstring)."""
+        with self._lock:
+            self._draft = (instruction, base_code)
+            self._draft_revision += 1
+        if self.project is None:
+            self._typed_before_open = True
+        self._autosave.poke()
+
+    def flush(self) -> None:
+        """Save what is typed now, without waiting for a pause."""
+        self._autosave.flush()
 
     def _save_draft(self) -> None:
         if self.project is None:
             return
-        pid, version, (instruction, code) = self.project.id, self.current_version_id, self._draft
-        self.store.call(lambda s: s.save_draft(pid, instruction, code, version))
+        with self._lock:
+            if self._save_queued:
+                return  # the queued save will read the newest text
+            self._save_queued = True
+        pid = self.project.id
+        self.store.call(lambda store: self._write_draft(store, pid))
+
+    def _write_draft(self, store: Store, project_id: int) -> None:
+        """On the store thread: write the newest draft, again if it changed meanwhile. A
+        failure leaves the save queued, and the store tries this again."""
+        while True:
+            with self._lock:
+                (instruction, code), base = self._draft, self._draft_base
+                revision = self._draft_revision
+            store.save_draft(project_id, instruction, code, base)
+            with self._lock:
+                if revision == self._draft_revision and base == self._draft_base:
+                    self._save_queued = False
+                    return
+
+    def _builds_on(self, store: Store, project_id: int, version_id: int) -> None:
+        """On the store thread, inside the transaction that made the version: the draft
+        now builds on it, and is written with it."""
+        with self._lock:
+            self._draft_base = version_id
+            instruction, code = self._draft
+        store.save_draft(project_id, instruction, code, version_id)
 
     # -- recording ------------------------------------------------------------------------
 
@@ -88,9 +147,11 @@ class ProjectSession(QObject):
             pid = self.project.id
             self.store.call(lambda s: history.record_draft(s, pid, instruction, result))
 
-    def commit(self, instruction: str, result: GenerationResult, base_code: str) -> None:
+    def commit(self, instruction: str, result: GenerationResult, base_code: str,
+               prompt: str = "") -> None:
         """A kept result becomes a version; a hand-edited base becomes one first, so the
-        tree shows exactly what the instruction was applied to."""
+        tree shows exactly what the instruction was applied to. `prompt`: what the prompt
+        holds now (the draft written with the version)."""
         if self.project is None:
             return
         project, parent = self.project, self.current_version_id
@@ -98,19 +159,23 @@ class ProjectSession(QObject):
         edited = base_code.strip() != "" and base_code != parent_code
 
         def work(store: Store) -> tuple[list[Version], bool, str]:
-            made = []
-            parent_id = parent
-            if edited:
-                made.append(history.commit_hand_edit(store, project.id, base_code, parent_id))
-                parent_id = made[-1].id
-            made.append(history.commit(store, project.id, instruction, result, parent_id,
-                                       recorded_as_draft=True))
-            name = project.name
-            if name == UNTITLED:
-                name = history.name_from_instruction(instruction)
-                store.rename_project(project.id, name)
+            with store.transaction():
+                made = []
+                parent_id = parent
+                if edited:
+                    made.append(history.commit_hand_edit(store, project.id, base_code,
+                                                         parent_id))
+                    parent_id = made[-1].id
+                made.append(history.commit(store, project.id, instruction, result, parent_id,
+                                           recorded_as_draft=True))
+                self._builds_on(store, project.id, made[-1].id)
+                name = project.name
+                if name == UNTITLED:
+                    name = history.name_from_instruction(instruction)
+                    store.rename_project(project.id, name)
             return made, history.needs_fresh_thread(store, project.id), name
 
+        self.text_changed(prompt, result.code or "")  # before the version is written
         self.store.call(work, self._on_committed)
 
     def _on_committed(self, outcome: tuple[list[Version], bool, str]) -> None:
@@ -133,7 +198,9 @@ class ProjectSession(QObject):
         pid, parent = self.project.id, self.current_version_id
 
         def work(store: Store) -> tuple[list[Version], bool, str]:
-            made = [history.commit_hand_edit(store, pid, code, parent, note)]
+            with store.transaction():
+                made = [history.commit_hand_edit(store, pid, code, parent, note)]
+                self._builds_on(store, pid, made[-1].id)
             return made, history.needs_fresh_thread(store, pid), self.project.name
 
         self.store.call(work, self._on_committed)
@@ -171,6 +238,8 @@ class ProjectSession(QObject):
 
     def _go_to(self, version: Version) -> None:
         self.current_version_id = version.id
+        with self._lock:
+            self._draft_base = version.id
         self.restored.emit(version)
 
     def undo(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QSplitter, QToolBar, QVBoxLayout, QWidget
 
@@ -18,6 +18,7 @@ from desktop.core.runtime.model_bridge import ModelBridge
 from desktop.core.settings import Settings
 from desktop.core.store.reports import spent_today
 from desktop.ui.app import app_icon
+from desktop.ui.debounce import Debounce
 from desktop.ui.dialogs.outbox_dialog import OutboxDialog
 from desktop.ui.dialogs.usage_dialog import UsageDialog
 from desktop.ui.editor.code_editor import CodeEditor
@@ -39,6 +40,7 @@ from desktop.ui.window.thread_reminder import ThreadReminder
 from desktop.ui.window.version_actions import VersionActions
 
 HAND_EDIT_DELAY_MS = 150
+HAND_EDIT_MAX_WAIT_MS = 1000  # the preview follows a typist who never pauses, once a second
 
 
 class MainWindow(QMainWindow):
@@ -76,6 +78,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self.host.show_welcome()
         self.prompt.setReadOnly(True)  # until the project (and its draft) has loaded
+        self.store.start()
         self.session.open(at_start=True)
         self.models.refresh_providers()
         self._update_spend()
@@ -118,8 +121,8 @@ class MainWindow(QMainWindow):
         self.model_label = self.status.model_label
         self.state_label = self.status.state_label
         self.metrics_label = self.status.metrics_label
-        self._hand_edit_timer = QTimer(self, singleShot=True, interval=HAND_EDIT_DELAY_MS)
-        self._hand_edit_timer.timeout.connect(self._apply_hand_edit)
+        self._hand_edit = Debounce(HAND_EDIT_DELAY_MS, HAND_EDIT_MAX_WAIT_MS,
+                                   self._apply_hand_edit, self)
 
     def _build_menus(self) -> None:
         files, models, versions = self.files, self.models, self.versions
@@ -187,7 +190,8 @@ class MainWindow(QMainWindow):
         host.fix_requested.connect(loop.fix)
         host.state.connect(self.state_label.setText)
         self.preview.page_shown.connect(lambda tag, _ms: loop.preview_shown(tag))
-        self.editor.edited_by_user.connect(self._hand_edit_timer.start)
+        self.editor.edited_by_user.connect(self._hand_edit.poke)
+        self.editor.edited_by_user.connect(self._autosave)
         self.models.model_ready.connect(self.banner.hide)
         self.completions.availability.connect(self.status.show_completions)
         self.rewrite.kept.connect(self._on_rewrite_kept)
@@ -207,6 +211,7 @@ class MainWindow(QMainWindow):
         session.long_thread.connect(self.thread_bar.setVisible)
         self.thread_bar.fresh_requested.connect(session.fresh_thread)
         self.store.failed.connect(self._store_failed)
+        self.store.recovered.connect(self._store_recovered)
 
     # -- code and preview --------------------------------------------------------------------
 
@@ -239,12 +244,12 @@ class MainWindow(QMainWindow):
         """Accepted rewritten lines are a version, like a kept instruction (the prompt keeps
         what is typed in it)."""
         self.loop.keep_rewrite(result)
-        self._keep_version(instruction, result, base)
-        self._autosave()
+        self._keep_version(instruction, result, base, self.prompt.toPlainText())
         self.state_label.setText(f"Kept: {instruction}")
 
-    def _keep_version(self, instruction: str, result: GenerationResult, base: str) -> None:
-        self.versions.kept(instruction, result, base)
+    def _keep_version(self, instruction: str, result: GenerationResult, base: str,
+                      prompt: str = "") -> None:
+        self.versions.kept(instruction, result, base, prompt)
         self.files.save_to_folder(result.code or "")
         self._update_spend()
 
@@ -272,8 +277,10 @@ class MainWindow(QMainWindow):
             self.banner.hide()
 
     def _autosave(self) -> None:
-        """The prompt and the base code (hand edits included) reach the draft."""
-        self.session.text_changed(self.prompt.toPlainText(), self.loop.base_code)
+        """The prompt and the base code reach the draft; code typed by hand counts from
+        the key, not from when the preview takes it up."""
+        code = self.editor.toPlainText() if self._hand_edit.pending else self.loop.base_code
+        self.session.text_changed(self.prompt.toPlainText(), code)
 
     def export_to_valtown(self) -> None:
         project = self.session.project
@@ -298,7 +305,9 @@ class MainWindow(QMainWindow):
         self.loop.restore_instruction(instruction)
         self.prompt.setReadOnly(False)
         self.prompt.setFocus()
-        if session.recovered:
+        if session.problem:
+            self.show_notice(session.problem)
+        elif session.recovered:
             self.show_notice(session.recovered, error=False)
 
     def _on_restored(self, version) -> None:
@@ -309,9 +318,14 @@ class MainWindow(QMainWindow):
         self.state_label.setText(f"Restored: {version.instruction}")
 
     def _store_failed(self, message: str) -> None:
-        """Saving failed: say so, and keep the window usable (what is on screen stays)."""
+        """Saving failed: say so, and keep the window usable (what is on screen stays and
+        is saved once the disk lets it)."""
         self.show_notice(message)
         self.prompt.setReadOnly(False)
+
+    def _store_recovered(self) -> None:
+        self.show_notice("Saved: everything typed while the disk refused it is now on disk.",
+                         error=False)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.loop.shutdown()

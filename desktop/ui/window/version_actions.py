@@ -46,14 +46,15 @@ class VersionActions(QObject):
         history.restore_requested.connect(session.restore)
         history.fork_requested.connect(session.fork)
 
-    def kept(self, instruction: str, result: GenerationResult, base: str) -> None:
-        """A change was kept: it becomes a version; an untitled app gets a name."""
+    def kept(self, instruction: str, result: GenerationResult, base: str,
+             prompt: str = "") -> None:
+        """A change was kept: it becomes a version; an untitled app gets a name. `prompt`:
+        what the prompt holds now."""
         project = self.session.project
         if project is not None and project.name == UNTITLED:
             # The session names it from this instruction; the model may find a better name.
             self._provisional_names[project.id] = name_from_instruction(instruction)
-        self.session.commit(instruction, result, base)
-        self.session.text_changed("", result.code or "")
+        self.session.commit(instruction, result, base, prompt)
         if project is not None and project.id in self._provisional_names:
             self._name_app(project.id, instruction, result.code or "")
 
