@@ -185,7 +185,14 @@ def test_a_locked_database_is_reported_and_the_window_still_works(qtbot, keystro
         win.prompt.setPlainText("still works")
         qtbot.waitUntil(lambda: win.editor.toPlainText() == page_for("still works"),
                         timeout=10000)
+        holder.execute("ROLLBACK")  # the other program lets go: what was held is saved
+        qtbot.waitUntil(lambda: win.banner.text().startswith("Saved"), timeout=15000)
+        store = Store()
+        project = store.list_projects()[0]
+        assert store.draft(project.id).instruction == "still works"
+        store.close()
     finally:
-        holder.execute("ROLLBACK")
+        if holder.in_transaction:
+            holder.execute("ROLLBACK")
         holder.close()
         close_and_delete(win)

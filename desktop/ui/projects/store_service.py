@@ -58,31 +58,32 @@ class StoreService(QObject):
     def _serve(self) -> None:
         store: Store | None = None
         problem = ""
+        gave_up = False  # quitting, and the disk refused the last try: skip the rest
         while (item := self._calls.get()) is not None:
             work, done = item
-            while True:
+            while not gave_up:
                 try:
                     store = store or Store(self._path)
                     result = work(store)
                 except StoreError as exc:
-                    if exc.kind != "disk" or self._closing.is_set():
-                        self.failed.emit(str(exc))
-                        break
-                    if str(exc) != problem:  # said once, not at every retry
-                        problem = str(exc)
-                        self.failed.emit(problem)
-                    self._closing.wait(RETRY_S)
+                    if exc.kind == "disk" and not self._closing.is_set():
+                        if str(exc) != problem:  # said once, not at every retry
+                            problem = str(exc)
+                            self.failed.emit(problem)
+                        self._closing.wait(RETRY_S)
+                        continue
+                    gave_up = exc.kind == "disk"
+                    self.failed.emit(str(exc))
                 except Exception as exc:
                     log.exception("store call failed")
                     self.failed.emit(f"A bug in Keystroke while saving ({exc}); what you see "
                                      "in the window is still there.")
-                    break
                 else:
                     if problem and self._calls.empty():
                         problem = ""
                         self.recovered.emit()
                     if done is not None:
                         self._delivered.emit(done, result)
-                    break
+                break
         if store is not None:
             store.close()
