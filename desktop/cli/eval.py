@@ -12,7 +12,7 @@ from dataclasses import asdict, replace
 from pathlib import Path
 
 from desktop.cli.generate import cloud_model_override
-from desktop.cli.terminal import cli_engine
+from desktop.cli.terminal import cli_engine, open_store
 from desktop.core.checking.judge import (
     EvalCase,
     Verdict,
@@ -28,7 +28,6 @@ from desktop.core.routing import commit
 from desktop.core.routing.engine import Engine
 from desktop.core.routing.router import RouteDecision
 from desktop.core.settings import Settings
-from desktop.core.store import Store
 from desktop.core.store.eval_runs import CaseResult, previous_run, record_run
 
 
@@ -161,7 +160,7 @@ def _store(suite: str, provider: str, rows, summary: dict) -> dict | None:
     for the same suite and model, with its verdicts (for --compare)."""
     results = [CaseResult(c.id, v.passed, v.clean, v.reason, round(r.total_ms / 1000, 2),
                           r.tokens_out) for c, r, v in rows]
-    store = Store()
+    store = open_store()
     try:
         run_id = record_run(store, {**summary, "suite": suite, "provider": provider}, results)
         return previous_run(store, suite, summary["model"], run_id)

@@ -8,6 +8,7 @@ import json
 import sys
 from pathlib import Path
 
+from desktop.cli.terminal import open_store
 from desktop.core.settings import Settings
 from desktop.core.store import Store
 from desktop.core.valtown import client as valtown
@@ -17,7 +18,7 @@ from desktop.core.valtown.layout import ExportError
 
 
 def run_export(args: argparse.Namespace) -> int:
-    store = Store()
+    store = open_store()
     try:
         project = (store.project_by_name(args.project) if args.project else
                    _last_project(store))

@@ -7,6 +7,7 @@ import argparse
 import json
 import sys
 
+from desktop.cli.terminal import open_store
 from desktop.core.generation.generate import GenerationResult
 from desktop.core.projects import history
 from desktop.core.store import Store
@@ -17,7 +18,7 @@ from desktop.core.store.reports import usage_by_model, version_history
 def record_generation(instruction: str, result: GenerationResult, project_name: str) -> str:
     """Commit a CLI result as a version of the named project (created if needed), on top of
     that project's newest version. Returns the project's name."""
-    store = Store()
+    store = open_store()
     try:
         name = project_name or history.name_from_instruction(instruction)
         project = store.project_by_name(name) or store.create_project(name)
@@ -38,7 +39,7 @@ def _project(store: Store, name: str) -> Project | None:
 
 
 def run_history(args: argparse.Namespace) -> int:
-    store = Store()
+    store = open_store()
     try:
         project = _project(store, args.project)
         if project is None:
@@ -62,7 +63,7 @@ def run_history(args: argparse.Namespace) -> int:
 
 
 def run_usage(args: argparse.Namespace) -> int:
-    store = Store()
+    store = open_store()
     try:
         rows = usage_by_model(store)
     finally:

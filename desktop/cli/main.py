@@ -103,6 +103,11 @@ def _parser() -> argparse.ArgumentParser:
     complete.add_argument("--json", action="store_true",
                           help="print the text, latency and model as JSON")
 
+    restore = sub.add_parser("restore", help="list the backups and set-aside databases, or "
+                                              "put one back as the database")
+    restore.add_argument("copy", nargs="?", default="",
+                         help="the number (or file name) `keystroke restore` lists")
+
     snap = sub.add_parser("snapshot", help="save a screenshot of the window")
     source = snap.add_mutually_exclusive_group(required=True)
     source.add_argument("file", nargs="?", type=Path, help="an HTML file to show")
@@ -144,6 +149,10 @@ def main(argv: list[str] | None = None) -> int:
             from desktop.cli.complete import run_complete
 
             return run_complete(args, model)
+        if args.command == "restore":
+            from desktop.cli.restore import run_restore
+
+            return run_restore(args)
         if args.command == "snapshot":
             from desktop.cli.snapshot import run_snapshot
 

@@ -8,7 +8,7 @@ import sys
 from desktop.core.local_models.loading import open_local_provider
 from desktop.core.routing.engine import Engine
 from desktop.core.settings import Settings
-from desktop.core.store import Store
+from desktop.core.store import Store, StoreError
 from desktop.core.store.reports import spent_today
 
 
@@ -26,8 +26,21 @@ def terminal_progress(done: int, total: int) -> None:
     sys.stderr.flush()
 
 
-def read_spent_today() -> float:
+def open_store() -> Store:
+    """The window's database, for a command: says what was repaired on opening it, and
+    makes the daily backup (a data folder used only from here has backups too)."""
     store = Store()
+    if store.notice:
+        say(store.notice)
+    try:
+        store.backup_if_due()
+    except StoreError as exc:
+        say(f"today's backup was not made: {exc}")
+    return store
+
+
+def read_spent_today() -> float:
+    store = open_store()
     try:
         return spent_today(store)
     finally:

@@ -50,9 +50,8 @@ def open_session(store: Store, project_id: int | None = None, at_start: bool = F
     session = Session(project, store.versions(project.id), store.thumbnails(project.id),
                       store.draft(project.id))
     notes = []
-    if store.recovered_from is not None:
-        notes.append(f"The database was damaged; it was kept as {store.recovered_from.name} "
-                     "and a fresh one started (daily copies are in the backups folder).")
+    if store.notice:
+        notes.append(store.notice)
     if crashed:
         kept = f"Keystroke did not close properly last time. Reopened '{project.name}' with " \
                f"all {len(session.versions)} saved versions"

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 from desktop.core import paths
+from desktop.core.store import recovery
 from desktop.core.store.migrations import migrate
 
 DB_NAME = "keystroke.db"
@@ -114,19 +115,47 @@ def classify(exc: sqlite3.Error, path: Path) -> StoreError:
 class Store:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or paths.data_home() / DB_NAME
-        self.recovered_from: Path | None = None  # where a damaged database was moved
+        self.recovered_from: Path | None = None  # where damaged files were kept
+        self.notice = ""  # what to tell the user about damage found and repaired
         self._depth = 0  # write transactions entered; only the outermost begins and commits
         try:
+            damage = recovery.wal_damage(self.path) if self.path.exists() else None
+            if damage is not None:  # copied before SQLite drops the frames it cannot read
+                self.recovered_from = recovery.set_aside(self.path, "damaged", move=False)
             self.db = self._open()
         except sqlite3.DatabaseError as exc:
             if not _is_damage(exc):
                 raise classify(exc, self.path) from exc
             # Never write over a damaged file: move it aside (it may still be rescued)
-            # and start afresh; the daily backups stay where they are.
-            self.recovered_from = self._set_aside()
+            # and start afresh from the newest backup.
+            damage = None
+            self.recovered_from = recovery.set_aside(self.path, "damaged", move=True)
             self.db = self._open()
         except sqlite3.Error as exc:
             raise classify(exc, self.path) from exc
+        except OSError as exc:
+            raise classify(sqlite3.OperationalError(str(exc).lower()), self.path) from exc
+        if self.recovered_from is not None:
+            self.notice = self._recover(damage)
+
+    def _recover(self, damage: recovery.WalDamage | None) -> str:
+        """Bring back what the newest backup holds; the sentence that says what happened."""
+        backup = recovery.newest_backup(self.path)
+        try:
+            restored = recovery.merge_backup(self.db, backup) if backup else 0
+        except sqlite3.Error:
+            restored = 0
+        if damage is not None:
+            said = (f"The log of recent changes in {self.path.name} was damaged: "
+                    f"{damage.lost} saved change{'s' if damage.lost != 1 else ''} after the "
+                    "damage could not be read.")
+        else:
+            said = f"The database {self.path.name} was damaged and a fresh one was started."
+        if restored:
+            said += (f" {restored} version{'s' if restored != 1 else ''} came back from the "
+                     f"backup of {backup.stem.removeprefix('keystroke-')}.")
+        return (f"{said} The damaged files are kept as {self.recovered_from.name}; "
+                "`keystroke restore` lists every copy and restores one.")
 
     def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, isolation_level=None, timeout=2.0)
@@ -142,16 +171,6 @@ class Store:
             db.close()
             raise
         return db
-
-    def _set_aside(self) -> Path:
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        aside = self.path.with_name(f"{self.path.stem}.damaged-{stamp}.db")
-        self.path.replace(aside)
-        for suffix in ("-wal", "-shm"):
-            extra = self.path.with_name(self.path.name + suffix)
-            if extra.exists():
-                extra.replace(aside.with_name(aside.name + suffix))
-        return aside
 
     def close(self) -> None:
         self.db.close()
