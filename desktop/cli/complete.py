@@ -9,11 +9,10 @@ import json
 import sys
 from pathlib import Path
 
-from desktop.cli.terminal import say, terminal_progress
+from desktop.cli.terminal import load_settings, say, terminal_progress
 from desktop.core.completion.fim import CompletionUnavailable, request_at, worth_completing
 from desktop.core.completion.sources import open_completer
 from desktop.core.local_models.loading import choose_model
-from desktop.core.settings import Settings
 
 
 def cursor_offset(text: str, line: int, column: int) -> int:
@@ -46,7 +45,7 @@ def run_complete(args: argparse.Namespace, model: str) -> int:
     if not worth_completing(text, cursor):
         say("the editor offers no completion here: code follows the cursor on its line")
         return 0
-    saved = Settings.load()
+    saved = load_settings()
     settings = dataclasses.replace(saved, completions=True,
                                    completion_source=args.provider or saved.completion_source)
     model_path, model_name = None, ""

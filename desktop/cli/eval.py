@@ -12,7 +12,7 @@ from dataclasses import asdict, replace
 from pathlib import Path
 
 from desktop.cli.generate import cloud_model_override
-from desktop.cli.terminal import cli_engine, open_store
+from desktop.cli.terminal import cli_engine, load_settings, open_store
 from desktop.core.checking.judge import (
     EvalCase,
     Verdict,
@@ -27,12 +27,11 @@ from desktop.core.providers.base import Provider, ProviderError
 from desktop.core.routing import commit
 from desktop.core.routing.engine import Engine
 from desktop.core.routing.router import RouteDecision
-from desktop.core.settings import Settings
 from desktop.core.store.eval_runs import CaseResult, previous_run, record_run
 
 
 def run_eval(args: argparse.Namespace, model: str) -> int:
-    settings = Settings.load()
+    settings = load_settings()
     model = cloud_model_override(settings, args.provider, model)
     # Nobody types during an eval: the local models may use every core.
     settings.threads = args.threads or os.cpu_count() or 1

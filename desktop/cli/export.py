@@ -8,8 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from desktop.cli.terminal import open_store
-from desktop.core.settings import Settings
+from desktop.cli.terminal import load_settings, open_store
 from desktop.core.store import Store
 from desktop.core.valtown import client as valtown
 from desktop.core.valtown.client import ValTownError
@@ -59,7 +58,7 @@ def _to_valtown(args, store: Store, project, code: str, remembered: dict) -> int
               "(val read+write, user read) and set VAL_TOWN_API_KEY, or save it in Model → "
               "Providers and Keys….", file=sys.stderr)
         return 1
-    client = valtown.ValTownClient(token, valtown.base_url(Settings.load().valtown_base_url))
+    client = valtown.ValTownClient(token, valtown.base_url(load_settings().valtown_base_url))
     try:
         result = export_to_valtown(client, code, args.name or project.name,
                                    remembered.get("val_id", ""), args.update)

@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 from desktop.cli.history import record_generation
-from desktop.cli.terminal import cli_engine, say
+from desktop.cli.terminal import cli_engine, load_settings, say
 from desktop.core.generation.generate import CodeProgress, GenerationRequest, GenerationResult
 from desktop.core.generation.instructions import strip_command
 from desktop.core.generation.kinds import kind_for
@@ -32,7 +32,7 @@ def cloud_model_override(settings: Settings, provider: str, model: str) -> str:
 
 
 def run_generate(args: argparse.Namespace, model: str) -> int:
-    settings = Settings.load()
+    settings = load_settings()
     local_model = cloud_model_override(settings, args.provider, model)
     engine = cli_engine(settings, local_model)
     try:

@@ -9,11 +9,10 @@ import signal
 import sys
 import time
 
-from desktop.cli.terminal import cli_engine
+from desktop.cli.terminal import cli_engine, load_settings
 from desktop.core import paths
 from desktop.core.runtime.model_bridge import ModelBridge
 from desktop.core.runtime.val_server import ValServer
-from desktop.core.settings import Settings
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -21,7 +20,7 @@ def run_serve(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     code = args.val.read_text(encoding="utf-8")
     name = re.sub(r"[^A-Za-z0-9_-]+", "-", args.val.name.split(".")[0]) or "val"
-    settings = Settings.load()
+    settings = load_settings()
     # std/openai calls are answered by the fast tier; the local model loads on first use.
     engine = cli_engine(settings)
     engine.refresh()

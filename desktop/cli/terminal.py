@@ -26,6 +26,14 @@ def terminal_progress(done: int, total: int) -> None:
     sys.stderr.flush()
 
 
+def load_settings() -> Settings:
+    """The settings file, with what was wrong in it said on stderr."""
+    settings = Settings.load()
+    for problem in settings.problems:
+        say(problem)
+    return settings
+
+
 def open_store() -> Store:
     """The window's database, for a command: says what was repaired on opening it, and
     makes the daily backup (a data folder used only from here has backups too)."""

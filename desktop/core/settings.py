@@ -1,16 +1,21 @@
 """User settings: a small JSON file in the data folder.
 
-Unknown keys are kept (a newer version may have written them) and a broken file falls back
-to defaults with a warning instead of stopping the app; the broken file is kept aside.
+Unknown keys are kept (a newer version may have written them). Every known value is checked
+(type, range, choice) when the file is read: a bad one falls back to its default, and a file
+that is not JSON at all falls back to every default and is kept aside under a new name each
+time. Either way the app starts, and `Settings.problems` says, per setting, what was wrong
+and what is used instead, for the window's banner and the CLI's stderr.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import threading
 from dataclasses import MISSING, asdict, dataclass, field, fields
+from datetime import datetime
 from pathlib import Path
 
 from desktop.core import paths
@@ -18,6 +23,16 @@ from desktop.core import paths
 log = logging.getLogger(__name__)
 _SAVING = threading.Lock()  # saves run off the GUI thread: one at a time, newest state last
 EDIT_FORMATS = ("whole", "search-replace", "unified-diff")
+# What a number may be: below or above these a value is a mistake (a negative timeout, a
+# max_tokens of 1e400), not a preference.
+RANGES: dict[str, tuple[float, float]] = {
+    "threads": (0, 512), "context_length": (512, 1_048_576), "max_tokens": (1, 1_000_000),
+    "temperature": (0.0, 2.0), "debounce_ms": (0, 10_000), "request_timeout_s": (1.0, 3600.0),
+    "daily_spend_cap_usd": (0.0, 1_000_000.0), "completion_delay_ms": (0, 10_000)}
+CHOICES: dict[str, tuple[str, ...]] = {
+    "edit_format": EDIT_FORMATS, "cloud_edit_format": EDIT_FORMATS,
+    "cerebras_reasoning_effort": ("", "low", "medium", "high"),
+    "completion_source": ("local", "openai")}
 
 
 def default_threads() -> int:
@@ -82,10 +97,7 @@ class Settings:
     completion_model: str = ""
 
     def __post_init__(self) -> None:
-        for name in ("edit_format", "cloud_edit_format"):
-            if getattr(self, name) not in EDIT_FORMATS:
-                log.warning("Unknown %s %r; using 'whole'", name, getattr(self, name))
-                setattr(self, name, "whole")
+        self.problems: list[str] = []  # what load() found wrong (not a setting: never saved)
 
     def edit_format_for(self, provider_id: str) -> str:
         return self.edit_format if provider_id.startswith("local") else self.cloud_edit_format
@@ -119,22 +131,30 @@ class Settings:
             if not isinstance(raw, dict):
                 raise ValueError("settings must be a JSON object")
         except (OSError, ValueError) as exc:
-            aside = path.with_suffix(".broken.json")
-            log.warning("Settings file %s is unreadable (%s); using defaults, kept it as %s",
-                        path, exc, aside.name)
-            path.replace(aside)
-            return cls()
+            aside = _set_aside(path)
+            settings = cls()
+            settings.problems.append(
+                f"The settings file {path} could not be read ({exc}); every setting is back "
+                f"to its default. The old file is kept as {aside.name}.")
+            log.warning("%s", settings.problems[-1])
+            return settings
         defaults = {f.name: f.default if f.default is not MISSING else f.default_factory()
                     for f in fields(cls)}
-        values = {}
+        values, problems = {}, []
         for key, value in raw.items():
             if key not in defaults:
                 continue
-            try:
-                values[key] = type(defaults[key])(value)
-            except (TypeError, ValueError):
-                log.warning("Ignoring setting %s=%r: not a valid value", key, value)
-        return cls(**values)
+            checked = _checked(key, value, defaults[key])
+            if isinstance(checked, _Invalid):
+                problems.append(f"Setting {key} = {json.dumps(value)[:60]} is not {checked.want}"
+                                f"; using {json.dumps(defaults[key])}. Fix it in Settings "
+                                f"(or in {path.name}).")
+                log.warning("%s", problems[-1])
+            else:
+                values[key] = checked
+        settings = cls(**values)
+        settings.problems = problems
+        return settings
 
     def save(self, path: Path | None = None) -> None:
         with _SAVING:
@@ -151,3 +171,48 @@ class Settings:
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(existing, indent=2), encoding="utf-8")
         tmp.replace(path)
+
+
+@dataclass(frozen=True)
+class _Invalid:
+    want: str  # what the value should have been, in words
+
+
+def _checked(name: str, value: object, default: object) -> object:
+    """The value if it fits the setting, else _Invalid saying what would."""
+    if isinstance(default, bool):
+        return value if isinstance(value, bool) else _Invalid("true or false")
+    if isinstance(default, int | float):
+        low, high = RANGES.get(name, (-math.inf, math.inf))
+        kind = "a whole number" if isinstance(default, int) else "a number"
+        want = f"{kind} from {low:g} to {high:g}"
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return _Invalid(want)
+        if not math.isfinite(value) or not low <= value <= high:
+            return _Invalid(want)
+        if isinstance(default, int):
+            return int(value) if float(value).is_integer() else _Invalid(want)
+        return float(value)
+    if isinstance(default, str):
+        if not isinstance(value, str):
+            return _Invalid("text")
+        choices = CHOICES.get(name)
+        if choices is not None and value not in choices:
+            return _Invalid("one of " + ", ".join(repr(c) for c in choices))
+        return value
+    if isinstance(default, dict | list):
+        return value if isinstance(value, type(default)) else _Invalid(
+            "a JSON object" if isinstance(default, dict) else "a JSON list")
+    return value
+
+
+def _set_aside(path: Path) -> Path:
+    """A new name each time: a second broken file never overwrites the first."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.stem}.broken-{stamp}.json")
+    number = 1
+    while aside.exists():
+        number += 1
+        aside = path.with_name(f"{path.stem}.broken-{stamp}-{number}.json")
+    path.replace(aside)
+    return aside

@@ -89,3 +89,14 @@ def test_auto_asks_claude_when_the_fast_page_throws(servers, keystroke_home):
     assert report["route_reason"].startswith("Claude: the fast result failed (the page threw")
     assert "the fast result failed (the page threw" in run.stderr
     assert len(chat.posts("/chat/completions")) == 1 and len(claude.posts("/v1/messages")) == 1
+
+
+def test_a_bad_setting_is_named_and_generate_still_runs(servers, keystroke_home):
+    chat, claude = servers
+    keystroke_home.mkdir(parents=True, exist_ok=True)
+    (keystroke_home / "settings.json").write_text('{"max_tokens": 1e400}')
+    run = generate("a habit tracker", home=keystroke_home, chat_url=chat.url,
+                   claude_url=claude.url)
+    assert run.returncode == 0, run.stderr
+    assert "Setting max_tokens = " in run.stderr and "using 2048" in run.stderr
+    assert chat.posts("/chat/completions")[0].body["max_completion_tokens"] == 2048

@@ -101,3 +101,4 @@ def test_a_read_only_data_folder_at_start_is_reported_and_loses_nothing(qtbot, s
         assert saved_instruction() == "make it roll two dice"
     finally:
         close_and_delete(win)
+

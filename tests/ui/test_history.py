@@ -196,3 +196,17 @@ def test_a_locked_database_is_reported_and_the_window_still_works(qtbot, keystro
             holder.execute("ROLLBACK")
         holder.close()
         close_and_delete(win)
+
+
+def test_a_bad_setting_is_named_in_the_window(qtbot, keystroke_home, provider):
+    keystroke_home.mkdir(parents=True, exist_ok=True)
+    (keystroke_home / "settings.json").write_text('{"max_tokens": 1e400, "debounce_ms": 100}')
+    from desktop.core.settings import Settings
+    from tests.ui.conftest import close_and_delete, open_window
+
+    win = open_window(qtbot, Settings.load(), provider=provider)
+    try:
+        assert win.banner.isVisible() and "Setting max_tokens = " in win.banner.text()
+        assert win.settings.max_tokens == 2048 and win.settings.debounce_ms == 100
+    finally:
+        close_and_delete(win)

@@ -77,6 +77,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect()
         self.host.show_welcome()
+        if settings.problems:
+            self.show_notice(" ".join(settings.problems), lasting=True)
         self.prompt.setReadOnly(True)  # until the project (and its draft) has loaded
         self.store.start()
         self.session.open(at_start=True)
@@ -192,7 +194,7 @@ class MainWindow(QMainWindow):
         self.preview.page_shown.connect(lambda tag, _ms: loop.preview_shown(tag))
         self.editor.edited_by_user.connect(self._hand_edit.poke)
         self.editor.edited_by_user.connect(self._autosave)
-        self.models.model_ready.connect(self.banner.hide)
+        self.models.model_ready.connect(self.banner.hide_passing)
         self.completions.availability.connect(self.status.show_completions)
         self.rewrite.kept.connect(self._on_rewrite_kept)
         self.rewrite.reply_received.connect(self._record_reply)
@@ -274,7 +276,7 @@ class MainWindow(QMainWindow):
     def _on_result(self, result: GenerationResult) -> None:
         self.status.show_result(result)
         if result.ok and not result.message:
-            self.banner.hide()
+            self.banner.hide_passing()
 
     def _autosave(self) -> None:
         """The prompt and the base code reach the draft; code typed by hand counts from
@@ -306,7 +308,7 @@ class MainWindow(QMainWindow):
         self.prompt.setReadOnly(False)
         self.prompt.setFocus()
         if session.problem:
-            self.show_notice(session.problem)
+            self.show_notice(session.problem, lasting=True)
         elif session.recovered:
             self.show_notice(session.recovered, error=False)
 
@@ -320,7 +322,7 @@ class MainWindow(QMainWindow):
     def _store_failed(self, message: str) -> None:
         """Saving failed: say so, and keep the window usable (what is on screen stays and
         is saved once the disk lets it)."""
-        self.show_notice(message)
+        self.show_notice(message, lasting=True)
         self.prompt.setReadOnly(False)
 
     def _store_recovered(self) -> None:

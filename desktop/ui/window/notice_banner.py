@@ -17,13 +17,22 @@ class NoticeBanner(QLabel):
         super().__init__()
         self.setWordWrap(True)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._lasting = False
         self.hide()
 
-    def show_notice(self, message: str, error: bool = True) -> None:
-        """Show `message` ("" hides the banner)."""
+    def show_notice(self, message: str, error: bool = True, lasting: bool = False) -> None:
+        """Show `message` ("" hides the banner). A `lasting` one (the disk refuses to save,
+        a setting was wrong) stays when things merely go well again (`hide_passing`)."""
+        self._lasting = lasting
         if not message:
             self.hide()
             return
         self.setStyleSheet(ERROR_STYLE if error else INFO_STYLE)
         self.setText(message)
         self.show()
+
+    def hide_passing(self) -> None:
+        """A model is ready, a reply arrived: what went wrong before has passed, unless it
+        is something only the user (or the disk) can fix."""
+        if not self._lasting:
+            self.hide()
