@@ -108,7 +108,7 @@ def _run(engine: Engine, decision: RouteDecision, request: GenerationRequest,
 
 
 def _report(args: argparse.Namespace, result: GenerationResult) -> int:
-    if args.output is not None and result.code is not None:
+    if args.output is not None and result.ok:  # a failed run leaves the file as it was
         _write_atomically(args.output, result.code)
     instruction = strip_command(args.instruction)[0]
     project = record_generation(instruction, result, args.project) if result.ok else None
@@ -124,7 +124,7 @@ def _report(args: argparse.Namespace, result: GenerationResult) -> int:
             "cache_creation_tokens": result.cache_creation_tokens,
             "cost_usd": round(result.cost_usd, 6), "server_timing": result.server_timing,
             "finish_reason": result.finish_reason,
-            "output_path": str(args.output) if args.output and result.code else None,
+            "output_path": str(args.output) if args.output and result.ok else None,
             "code": result.code if args.output is None else None,
             "error": result.message or None,
             "project": project,

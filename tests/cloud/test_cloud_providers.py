@@ -88,6 +88,22 @@ def test_a_stream_that_ends_without_done_still_finishes(chat_server):
     assert result.ok and result.tokens_in > 0
 
 
+@pytest.mark.parametrize("vendor", ["cerebras", "anthropic"])
+def test_a_dropped_stream_is_cut_off_not_a_finished_app(vendor, chat_server, anthropic_server):
+    """The body ends with no finish reason, no error and no end marker: what arrived is
+    shown, but the result is a failure that says it was cut off, never a version."""
+    if vendor == "cerebras":
+        chat_server.drop_next(5)
+        provider = CerebrasProvider("gpt-oss-120b", CEREBRAS_KEY, chat_server.url)
+    else:
+        anthropic_server.drop_next(5)
+        provider = ClaudeProvider("claude-sonnet-5-5", ANTHROPIC_KEY, anthropic_server.url)
+    result = final(generate(provider, GenerationRequest("a habit tracker")))
+    assert not result.ok and result.finish_reason == "error" and result.error_kind == "network"
+    assert "cut off" in result.error and "after 5 pieces" in result.error
+    assert result.code is not None and result.code.startswith("<!DOCTYPE html>")  # shown
+
+
 def test_one_cerebras_client_warms_its_connection_once(chat_server):
     provider = CerebrasProvider("gpt-oss-120b", CEREBRAS_KEY, chat_server.url)
     for instruction in ("a", "ab", "abc"):

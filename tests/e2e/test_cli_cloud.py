@@ -100,3 +100,22 @@ def test_a_bad_setting_is_named_and_generate_still_runs(servers, keystroke_home)
     assert run.returncode == 0, run.stderr
     assert "Setting max_tokens = " in run.stderr and "using 2048" in run.stderr
     assert chat.posts("/chat/completions")[0].body["max_completion_tokens"] == 2048
+
+
+def test_a_cut_off_reply_fails_keeps_nothing_and_leaves_the_output_file(servers,
+                                                                       keystroke_home,
+                                                                       tmp_path):
+    chat, claude = servers
+    out = tmp_path / "app.html"
+    out.write_text("<p>my last good page</p>\n", encoding="utf-8")
+    chat.drop_next(4)
+    run = generate("a habit tracker", "--provider", "cerebras", "-o", str(out),
+                   home=keystroke_home, chat_url=chat.url, claude_url=claude.url)
+    assert run.returncode == 1
+    assert "cut off" in run.stderr
+    assert out.read_text(encoding="utf-8") == "<p>my last good page</p>\n"
+    from desktop.core.store import Store
+
+    store = Store(keystroke_home / "keystroke.db")
+    assert all(store.versions(p.id) == [] for p in store.list_projects())
+    store.close()

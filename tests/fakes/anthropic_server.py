@@ -129,6 +129,8 @@ class AnthropicServer(WireServer):
                         "content_block_start")
         self.send_event(handler, {"type": "ping"}, "ping")
         for count, piece in enumerate(pieces):
+            if count == scenario.drop_after:
+                return
             if scenario.cut_after is not None and count == scenario.cut_after:
                 self.send_event(handler, {"type": "error", "error": {
                     "type": scenario.error_type or "overloaded_error",

@@ -114,6 +114,8 @@ class ChatCompletionsServer(WireServer):
         self.send_event(handler, {**base, "choices": [
             {"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}]})
         for count, piece in enumerate(pieces):
+            if count == scenario.drop_after:
+                return
             if scenario.cut_after is not None and count == scenario.cut_after:
                 self.send_event(handler, {"error": {
                     "message": scenario.message or "stream interrupted",

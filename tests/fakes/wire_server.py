@@ -40,6 +40,7 @@ class Scenario:
     headers: dict[str, str] = field(default_factory=dict)
     cut_after: int | None = None
     no_done: bool = False  # end the stream without `data: [DONE]` (Cerebras may)
+    drop_after: int | None = None  # close the connection after this many chunks, silently
     stall_s: float = 0.0  # say nothing this long before answering (an overloaded server)
 
 
@@ -109,6 +110,11 @@ class WireServer:
     def cut_next(self, after_chunks: int, error_type: str, message: str) -> None:
         self._scenarios.append(Scenario(error_type=error_type, message=message,
                                         cut_after=after_chunks))
+
+    def drop_next(self, after_chunks: int) -> None:
+        """The next stream ends after that many text chunks as a dropped connection does:
+        no finish reason, no error, no end marker, just the end of the body."""
+        self._scenarios.append(Scenario(drop_after=after_chunks))
 
     def script(self, scenario: Scenario) -> None:
         self._scenarios.append(scenario)

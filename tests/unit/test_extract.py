@@ -57,3 +57,11 @@ def test_unfinished_comment_is_cut():
 def test_truncated_final_reply_is_completed():
     code = extract_code("```html\n<!DOCTYPE html><html><body><ul><li>one<li>two")
     assert code is not None and code.endswith("</ul></body></html>")
+
+
+def test_a_whole_page_wins_over_a_snippet_before_it():
+    reply = ("Change the button like this:\n```html\n<button id=\"go\">Go</button>\n```\n"
+             "Here is the whole page:\n```html\n<!DOCTYPE html>\n<html><body>"
+             "<button id=\"go\">Go</button></body></html>\n```")
+    code = extract_code(reply)
+    assert code.startswith("<!DOCTYPE html>") and code.rstrip().endswith("</html>")

@@ -40,10 +40,13 @@ def _looks_like_html(code: str) -> bool:
 
 
 def raw_code(text: str) -> str | None:
-    """The code part of a reply (maybe unfinished), before any repair."""
-    for lang, body in fenced_blocks(text):
-        if lang in _HTML_LANGS and _looks_like_html(body):
-            return body.lstrip()
+    """The code part of a reply (maybe unfinished), before any repair. A block holding a
+    whole document wins over an earlier snippet ("change this line: …, here is the page:")."""
+    blocks = [body.lstrip() for lang, body in fenced_blocks(text)
+              if lang in _HTML_LANGS and _looks_like_html(body)]
+    documents = [body for body in blocks if _PAGE_START.search(body)]
+    if documents or blocks:
+        return (documents or blocks)[0]
     start = _PAGE_START.search(text)
     if start is None:
         return None

@@ -20,7 +20,7 @@ from desktop.core.providers.base import (
     TextDelta,
     Usage,
 )
-from desktop.core.providers.cloud_base import CloudProvider, timeouts
+from desktop.core.providers.cloud_base import CloudProvider, cut_off, timeouts
 from desktop.core.providers.cloud_errors import CloudTarget, error_from_exception
 from desktop.core.settings import Settings
 
@@ -58,7 +58,7 @@ class ChatCompletionsProvider(CloudProvider):
             yield error_from_exception(exc, self.target, self.timeout_s)
             return
         opened.append(response)
-        finish = "stop"
+        finish = None  # a stream that ends without one was cut off, not finished
         try:
             for chunk in response:
                 if request.cancel.is_set():
@@ -69,8 +69,8 @@ class ChatCompletionsProvider(CloudProvider):
                     if text:
                         tokens += 1
                         yield TextDelta(text)
-                    if choice.finish_reason == "length":
-                        finish = "length"
+                    if choice.finish_reason:
+                        finish = "length" if choice.finish_reason == "length" else "stop"
                 if chunk.usage is not None:
                     yield _usage(chunk.usage, getattr(chunk, "time_info", None))
         except Exception as exc:
@@ -78,6 +78,9 @@ class ChatCompletionsProvider(CloudProvider):
             return
         finally:
             response.close()
+        if finish is None:
+            yield cut_off(self.target.label, tokens)
+            return
         yield Done(finish)
 
 

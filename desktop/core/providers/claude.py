@@ -22,7 +22,7 @@ from desktop.core.providers.base import (
     TextDelta,
     Usage,
 )
-from desktop.core.providers.cloud_base import CloudProvider, timeouts
+from desktop.core.providers.cloud_base import CloudProvider, cut_off, timeouts
 from desktop.core.providers.cloud_errors import CloudTarget, error_from_exception
 from desktop.core.settings import Settings
 
@@ -88,7 +88,7 @@ class ClaudeProvider(CloudProvider):
             return
         opened.append(events)
         start: Any = None
-        out_tokens, deltas, finish = 0, 0, "stop"
+        out_tokens, deltas, finish = 0, 0, None  # None until message_stop says it is whole
         try:
             for event in events:
                 if request.cancel.is_set():
@@ -104,6 +104,8 @@ class ClaudeProvider(CloudProvider):
                     out_tokens = event.usage.output_tokens
                     if event.delta.stop_reason == "max_tokens":
                         finish = "length"
+                elif event.type == "message_stop":
+                    finish = finish or "stop"
         except Exception as exc:
             # An error event after HTTP 200 (overloaded): what arrived stays with the caller.
             yield _usage(start, out_tokens or deltas)
@@ -111,7 +113,10 @@ class ClaudeProvider(CloudProvider):
             return
         finally:
             events.close()
-        yield _usage(start, out_tokens)
+        yield _usage(start, out_tokens or deltas)
+        if finish is None:
+            yield cut_off(self.target.label, deltas)
+            return
         yield Done(finish)
 
 

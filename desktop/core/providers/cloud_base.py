@@ -99,6 +99,13 @@ class CloudProvider(Provider):
         self._client.close()
 
 
+def cut_off(label: str, pieces: int) -> Error:
+    """A stream whose body ended before the server said the reply was finished: a dropped
+    connection or a proxy that gave up. What arrived is shown, never kept as the app."""
+    return Error(f"{label}'s reply was cut off: the connection ended after {pieces} pieces, "
+                 "before the reply was finished. Nothing was kept; try again.", "network")
+
+
 def _close_quietly(response: Any) -> None:
     # Closing from another thread may race the reader; the reader ends either way.
     with contextlib.suppress(Exception):
