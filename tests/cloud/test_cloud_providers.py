@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sqlite3
 import threading
 import time
@@ -338,6 +339,18 @@ def test_429_with_a_long_retry_after_goes_elsewhere_at_once_and_cools_down(routi
     _, breaker, router = routing
     assert breaker.remaining_s("cerebras") > 25
     assert "cooling down" in router.route("next keystroke").reason
+
+
+def test_a_retry_after_of_a_day_is_believed_for_ten_minutes_and_says_so(routing, cloud_env):
+    chat = cloud_env[0]
+    chat.fail_next(429, headers={"retry-after": "99999"})
+    result = run_routed(routing, "a todo list")
+    assert result.ok and result.provider == "scripted"
+    assert "wait 99999 s; Keystroke asks again within 10 minutes" in result.note
+    _, breaker, router = routing
+    assert 590 < breaker.remaining_s("cerebras") <= 600
+    reason = router.route("next keystroke").reason
+    assert re.search(r"\((10 min 0|9 min 5\d) s left\)", reason), reason
 
 
 def test_429_with_a_short_retry_after_waits_that_long_then_retries(routing, cloud_env):

@@ -231,3 +231,12 @@ def test_without_a_local_strong_model_escalation_stays_fast_and_says_why():
     decision = router({"local"}).route("/sonnet x", "commit")
     assert decision.provider_id == "local" and not decision.escalated
     assert "asked for Claude, but no Anthropic key is set" in decision.reason
+
+
+def test_a_retry_after_of_a_day_skips_the_provider_for_ten_minutes_at_most():
+    clock = Clock()
+    breaker = CircuitBreaker(clock)
+    breaker.record_failure("cerebras", "rate_limit", retry_after_s=99999)
+    assert breaker.remaining_s("cerebras") == pytest.approx(600)
+    clock.now += 601
+    assert not breaker.is_open("cerebras")

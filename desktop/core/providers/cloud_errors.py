@@ -27,6 +27,11 @@ class CloudTarget:
     secret: str = ""  # scrubbed from every message, whatever the server echoed back
 
 
+# The longest a Retry-After is believed: a server that asks for a day still gets asked again
+# within this (routing/breaker.py).
+MAX_RETRY_AFTER_S = 600.0
+
+
 def retry_after_s(headers: Any) -> float | None:
     """Seconds the server asked us to wait: `retry-after-ms`, then `retry-after` as seconds
     or as an HTTP date."""
@@ -113,8 +118,10 @@ def error_from_exception(exc: BaseException, target: CloudTarget, timeout_s: flo
     elif partial_tokens:
         fix = "Type on or press Enter to ask again."
     elif kind == "rate_limit":
-        fix = ("It asked to wait " + (f"{wait:g} s." if wait is not None else "a moment.") +
-               " Keystroke uses another model meanwhile.")
+        fix = ("It asked to wait " + (f"{wait:g} s" if wait is not None else "a moment") +
+               (f"; Keystroke asks again within {MAX_RETRY_AFTER_S / 60:g} minutes"
+                if wait is not None and wait > MAX_RETRY_AFTER_S else "") +
+               ". Keystroke uses another model meanwhile.")
     elif kind == "unavailable":
         fix = "The service is having trouble; Keystroke tries again, then another model."
     elif "model" in error_type or (status == 404 and "model" in detail.lower()):

@@ -1,7 +1,8 @@
 """A small circuit breaker per provider: one that keeps failing is skipped for a while.
 
 Without it every keystroke would wait for the same dead service before falling back. A
-server that says how long to wait (429 Retry-After) is believed; a rejected key stays
+server that says how long to wait (429 Retry-After) is believed up to MAX_RETRY_AFTER_S
+(one `Retry-After: 99999` once kept Cerebras skipped for 28 hours); a rejected key stays
 skipped until the key changes (`reset`).
 """
 
@@ -10,6 +11,8 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+
+from desktop.core.providers.cloud_errors import MAX_RETRY_AFTER_S
 
 FAILURES_TO_OPEN = 3
 COOLDOWN_S = 60.0
@@ -45,7 +48,7 @@ class CircuitBreaker:
             if kind == "auth":
                 cooldown = AUTH_COOLDOWN_S
             elif retry_after_s is not None:
-                cooldown = retry_after_s
+                cooldown = min(max(0.0, retry_after_s), MAX_RETRY_AFTER_S)
             elif count >= FAILURES_TO_OPEN:
                 cooldown = COOLDOWN_S
             else:
@@ -61,3 +64,13 @@ class CircuitBreaker:
             else:
                 self._failures.pop(provider_id, None)
                 self._open_until.pop(provider_id, None)
+
+
+def time_left(seconds: float) -> str:
+    """"45 s", "9 min 59 s", "1 h 0 min": how long a skipped provider stays skipped."""
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60} min"

@@ -30,7 +30,7 @@ from typing import Literal
 
 from desktop.core.generation.instructions import hard_request, strip_command
 from desktop.core.providers import registry
-from desktop.core.routing.breaker import CircuitBreaker
+from desktop.core.routing.breaker import CircuitBreaker, time_left
 from desktop.core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ class Router:
                 continue
             if self.breaker.is_open(pid):
                 skipped.append(f"{registry.label(pid)} is cooling down after failures "
-                               f"({self.breaker.remaining_s(pid):.0f} s left)")
+                               f"({time_left(self.breaker.remaining_s(pid))} left)")
                 continue
             return pid, f"fast tier: {registry.label(pid)}"
         if skipped:
@@ -123,7 +123,7 @@ class Router:
             return "no Anthropic key is set (Settings → Providers)"
         if self.breaker.is_open("anthropic"):
             return (f"Claude is cooling down after failures "
-                    f"({self.breaker.remaining_s('anthropic'):.0f} s left)")
+                    f"({time_left(self.breaker.remaining_s('anthropic'))} left)")
         cap = self.settings.daily_spend_cap_usd
         if cap > 0 and (spent_today_usd := self.spent_today()) >= cap:
             return (f"today's spend ${spent_today_usd:.2f} reached the ${cap:.2f} daily cap "
