@@ -95,3 +95,42 @@ def test_a_damaged_model_file_is_rebuilt(keystroke_home):
     calls = []
     ensure_model_file(spec, progress=lambda d, t: calls.append(d))
     assert calls and path.stat().st_size == spec.size
+
+
+def test_an_unknown_model_id_is_a_sentence_with_the_fix_not_a_traceback(keystroke_home, capsys):
+    from desktop.cli.main import main
+
+    assert main(["generate", "a clock", "--provider", "local", "--model", "qwen-typo"]) == 1
+    said = capsys.readouterr().err
+    assert "Unknown model 'qwen-typo'" in said and "Fix: choose one" in said
+    assert "Traceback" not in said
+
+
+def test_a_model_file_damaged_in_place_is_blamed_when_it_writes_garbage(tmp_path):
+    """Same size, same time, other bytes: the cached verification cannot see it; a reply
+    with no code makes the engine hash the file again and say what is wrong."""
+    from desktop.core.generation.generate import GenerationRequest
+    from desktop.core.local_models.files import _marker, _write_marker
+    from desktop.core.routing.engine import Engine
+    from desktop.core.settings import Settings
+    from tests.fakes.scripted_provider import ScriptedProvider
+
+    gguf = tmp_path / "model.gguf"
+    gguf.write_bytes(b"GGUF" + bytes(4096))
+    _write_marker(gguf, hashlib.sha256(gguf.read_bytes()).hexdigest())
+    stat = gguf.stat()
+    with gguf.open("r+b") as out:  # a flipped byte in the tensors
+        out.seek(2000)
+        out.write(b"\x7f")
+    os.utime(gguf, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+    garbage = ScriptedProvider(reply=lambda _i: "ésj ésj ésj 0x0x0x", delay_s=0)
+    garbage.id, garbage.model_path = "local", gguf
+    engine = Engine(Settings(), load_local=lambda _gate: garbage)
+    engine.refresh()
+    decision = engine.router.forced("local", "a clock")
+    first = engine.run(decision, GenerationRequest("a clock"))
+    assert first.code is None and "model.gguf is damaged" in first.message
+    assert "Fix: restart Keystroke" in first.message and not _marker(gguf).exists()
+    again = engine.run(decision, GenerationRequest("a clock"))  # hashed once a session
+    assert "damaged" not in again.message and "had no code" in again.message

@@ -90,6 +90,27 @@ def _is_verified(path: Path, spec: ModelSpec) -> bool:
             and record.get("mtime_ns") == stat.st_mtime_ns)
 
 
+def verify_again(path: Path) -> str:
+    """Hash a verified file again: its size and time can stay while its bytes change (a
+    bad disk sector, a tool that wrote into it). "" when it still matches, or when there is
+    nothing to compare with; else what is wrong and the fix, and the file counts as
+    unverified, so the next start rebuilds it from the installed parts."""
+    try:
+        expected = json.loads(_marker(path).read_text())["sha256"]
+    except (OSError, ValueError, KeyError):
+        return ""
+    digest = hashlib.sha256()
+    with path.open("rb") as src:
+        while chunk := src.read(_CHUNK):
+            digest.update(chunk)
+    if digest.hexdigest() == expected:
+        return ""
+    _marker(path).unlink(missing_ok=True)
+    return (f"The model file {path.name} is damaged: its contents changed after it was "
+            "checked, so the model writes garbage. Fix: restart Keystroke; it rebuilds the "
+            "file from the installed model package.")
+
+
 def _write_marker(path: Path, sha256: str) -> None:
     stat = path.stat()
     _marker(path).write_text(json.dumps(
@@ -184,5 +205,9 @@ def resolve_model(catalog: Catalog, model: str = "", progress: Progress | None =
     """Turn a model id, a path or nothing (the default) into a verified file on disk."""
     if model and (os.sep in model or model.endswith(".gguf") or Path(model).exists()):
         return ModelChoice(check_user_gguf(Path(model)), None)
-    spec = catalog.get(model) if model else catalog.default
+    try:
+        spec = catalog.get(model) if model else catalog.default
+    except KeyError as exc:  # a typo in --model or in settings.json: say it, no traceback
+        raise ModelFileError(f"{exc.args[0]} Fix: choose one in Model → Manage Models, or "
+                             "pass `--model` a known id or a .gguf path.") from None
     return ModelChoice(ensure_model_file(spec, progress), spec)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
 
 from desktop.core.generation.cache import ResultCache
 from desktop.core.generation.generate import (
@@ -19,6 +21,7 @@ from desktop.core.generation.generate import (
     GenerationRequest,
     GenerationResult,
 )
+from desktop.core.local_models.files import verify_again
 from desktop.core.local_models.loading import open_local_provider, wanted_model
 from desktop.core.providers import registry
 from desktop.core.providers.base import Provider
@@ -50,6 +53,7 @@ class Engine:
             settings, (lambda: load_local(self.gate)) if load_local else None,
             lambda: strong(self.gate))
         self.router = Router(settings, self.breaker, spent_today=spent_today)
+        self._rechecked: set[Path] = set()  # model files hashed again this session
 
     def refresh(self) -> frozenset[str]:
         """Look up which providers can be asked now (keys, servers, installed models) and
@@ -87,7 +91,22 @@ class Engine:
         """The request over the decision's chain, streaming; the edit format per provider
         from the settings unless one is given."""
         formats = (lambda _pid: edit_format) if edit_format else self.settings.edit_format_for
-        return generate_routed(self.pool, decision, request, self.breaker, cancel, formats)
+        for event in generate_routed(self.pool, decision, request, self.breaker, cancel,
+                                     formats):
+            if isinstance(event, GenerationResult) and event.code is None \
+                    and event.finish_reason == "stop":
+                event = self._garbage_from(event)
+            yield event
+
+    def _garbage_from(self, result: GenerationResult) -> GenerationResult:
+        """A finished reply without code: once a session, hash the local model's file
+        again, since a damaged file writes nothing but garbage."""
+        path = getattr(self.pool.loaded(result.provider), "model_path", None)
+        if path is None or path in self._rechecked:
+            return result
+        self._rechecked.add(path)
+        damage = verify_again(path)
+        return replace(result, note=damage) if damage else result
 
     def run(self, decision: RouteDecision, request: GenerationRequest,
             cancel: threading.Event | None = None, edit_format: str = "",
