@@ -210,3 +210,41 @@ def test_a_bad_setting_is_named_in_the_window(qtbot, keystroke_home, provider):
         assert win.settings.max_tokens == 2048 and win.settings.debounce_ms == 100
     finally:
         close_and_delete(win)
+
+
+def test_code_typed_while_the_project_opens_is_kept(qtbot, keystroke_home, provider):
+    """The project takes a while to open (here: another program holds the database): what
+    is typed into the code editor meanwhile stays, and is saved once it opens."""
+    import sqlite3
+
+    from desktop.core.settings import Settings
+    from desktop.ui.window.main_window import MainWindow
+    from tests.ui.conftest import close_and_delete
+
+    store = Store()
+    project = store.create_project("notes")
+    store.add_version(project.id, "<p>saved before</p>\n", "notes", "p", "m", None)
+    store.close()
+    holder = sqlite3.connect(keystroke_home / "keystroke.db", isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    win = MainWindow(Settings(debounce_ms=100, strong_model_id=""), provider=provider)
+    win.show()
+    try:
+        win.editor.setFocus()
+        qtbot.keyClicks(win.editor, "<p>typed while it opened</p>")
+        holder.execute("ROLLBACK")
+        qtbot.waitUntil(lambda: win.history.list.count() == 1, timeout=15000)
+        assert win.editor.toPlainText() == "<p>typed while it opened</p>"
+
+        def saved() -> str:
+            reader = Store()
+            try:
+                draft = reader.draft(project.id)
+                return draft.code if draft else ""
+            finally:
+                reader.close()
+
+        qtbot.waitUntil(lambda: saved() == "<p>typed while it opened</p>", timeout=5000)
+    finally:
+        holder.close()
+        close_and_delete(win)
