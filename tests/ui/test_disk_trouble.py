@@ -9,6 +9,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
 
 from desktop.core.settings import Settings
 from desktop.core.store import Store
@@ -46,6 +48,18 @@ def fill(disk: Path) -> Path:
     return ballast
 
 
+def answer_when_asked(button: str) -> None:
+    """Click `button` in the dialog that is about to open (it blocks until answered)."""
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if box is None:
+            QTimer.singleShot(20, answer)
+            return
+        next(b for b in box.buttons() if b.text() == button).click()
+
+    QTimer.singleShot(0, answer)
+
+
 def saved_draft():
     store = Store()
     try:
@@ -71,6 +85,8 @@ def test_a_full_disk_keeps_what_is_typed_until_space_returns(qtbot, small_disk, 
         qtbot.waitUntil(win.banner.isVisible, timeout=10000)
         assert "full" in win.banner.text() and "Fix:" in win.banner.text()
         qtbot.keyClicks(win.prompt, " with due dates")  # the window keeps working
+        answer_when_asked("Keep Keystroke Open")
+        assert not win.close() and win.isVisible()  # quitting now would lose the typing
         ballast.unlink()
         qtbot.waitUntil(lambda: win.banner.text().startswith("Saved"), timeout=10000)
         draft = saved_draft()

@@ -237,3 +237,16 @@ def test_eval_runs_are_compared_with_the_last_run_of_the_same_model(keystroke_ho
     assert previous["verdicts"] == {"counter": True, "todo": False}
     assert previous_run(store, "basic", "small", first) is None
     store.close()
+
+
+def test_a_backup_that_cannot_be_made_does_not_keep_the_project_from_opening(keystroke_home):
+    from desktop.core.projects.session import open_session
+
+    keystroke_home.mkdir(parents=True, exist_ok=True)
+    (keystroke_home / "backups").write_text("a file where the folder should be")
+    store = Store()
+    session = open_session(store, at_start=True)
+    assert session.project is not None and store.state("running") == "1"
+    assert "Today's backup could not be written" in session.problem
+    assert "Fix:" in session.problem
+    store.close()

@@ -385,7 +385,9 @@ class Store:
         except (sqlite3.Error, OSError) as exc:
             with suppress(OSError):
                 partial.unlink(missing_ok=True)
-            error = exc if isinstance(exc, sqlite3.Error) else sqlite3.OperationalError(
-                f"{exc.strerror or exc}".lower())
-            raise classify(error, target) from exc
+            if isinstance(exc, sqlite3.Error):
+                raise classify(exc, target) from exc
+            raise StoreError(f"Today's backup could not be written to {folder} "
+                             f"({exc.strerror or exc}); your work itself is saved. Fix: free "
+                             "some space, or make that folder writable.", "disk") from exc
         return target

@@ -38,6 +38,7 @@ class StoreService(QObject):
         self._calls: queue.Queue[tuple[Callable[[Store], Any], Callable | None] | None] = (
             queue.Queue())
         self._closing = threading.Event()
+        self.holding = ""  # the disk problem that holds a write back now, or ""
         self._delivered.connect(lambda callback, result: callback(result))
         self._thread = threading.Thread(target=self._serve, name="store", daemon=True)
 
@@ -68,7 +69,7 @@ class StoreService(QObject):
                 except StoreError as exc:
                     if exc.kind == "disk" and not self._closing.is_set():
                         if str(exc) != problem:  # said once, not at every retry
-                            problem = str(exc)
+                            problem = self.holding = str(exc)
                             self.failed.emit(problem)
                         self._closing.wait(RETRY_S)
                         continue
@@ -80,7 +81,7 @@ class StoreService(QObject):
                                      "in the window is still there.")
                 else:
                     if problem and self._calls.empty():
-                        problem = ""
+                        problem = self.holding = ""
                         self.recovered.emit()
                     if done is not None:
                         self._delivered.emit(done, result)

@@ -7,7 +7,14 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QSplitter, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.core.generation.fixing import FIX_PREFIX
 from desktop.core.generation.generate import GenerationResult
@@ -325,11 +332,26 @@ class MainWindow(QMainWindow):
         self.show_notice(message, lasting=True)
         self.prompt.setReadOnly(False)
 
+    def _quit_unsaved(self, problem: str) -> bool:
+        """The disk still refuses what was typed last: quitting now would lose it."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "Keystroke has unsaved work",
+                          f"Your latest typing is not saved yet: {problem}\n\nKeep Keystroke "
+                          "open, fix the disk and it is saved at once; quitting now loses it.",
+                          parent=self)
+        keep = box.addButton("Keep Keystroke Open", QMessageBox.ButtonRole.RejectRole)
+        box.addButton("Quit Anyway", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(keep)
+        box.exec()
+        return box.clickedButton() is not keep
+
     def _store_recovered(self) -> None:
         self.show_notice("Saved: everything typed while the disk refused it is now on disk.",
                          error=False)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.store.holding and not self._quit_unsaved(self.store.holding):
+            event.ignore()
+            return
         self.loop.shutdown()
         self.completions.shutdown()
         self._autosave()
