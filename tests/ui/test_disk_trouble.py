@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.core.settings import Settings
 from desktop.core.store import Store
+from tests.fakes.scripted_provider import page_for
 from tests.ui.conftest import close_and_delete, open_window
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small disk needs root")
@@ -114,6 +115,7 @@ def test_a_read_only_data_folder_at_start_is_reported_and_loses_nothing(qtbot, s
         qtbot.waitUntil(lambda: win.banner.text().startswith("Saved"), timeout=10000)
         assert win.prompt.toPlainText() == "make it roll two dice"
         assert win.history.list.count() == 1
+        assert win.editor.toPlainText() == page_for("a dice roller")  # the project's code
         assert saved_instruction() == "make it roll two dice"
     finally:
         close_and_delete(win)

@@ -74,10 +74,11 @@ class ProjectSession(QObject):
         self._redo.clear()
         if self._typed_before_open:
             # Typed while the project was opening (or while the disk refused to open it):
-            # what the person typed wins over the draft on disk, and is saved at once.
+            # what the person typed wins over the draft on disk, and is saved at once. The
+            # code counts only if they typed some; else the project's own code is the base.
             self._typed_before_open = False
             instruction, code = self._draft
-            session.draft = Draft(session.project.id, instruction, code,
+            session.draft = Draft(session.project.id, instruction, code or session.base_code,
                                   session.current_version_id, "")
             self._autosave.poke()
         with self._lock:
