@@ -80,11 +80,11 @@ class StoreService(QObject):
                     self.failed.emit(f"A bug in Keystroke while saving ({exc}); what you see "
                                      "in the window is still there.")
                 else:
-                    if problem and self._calls.empty():
-                        problem = self.holding = ""
-                        self.recovered.emit()
                     if done is not None:
                         self._delivered.emit(done, result)
+                    if problem and self._calls.empty():  # after the callback, in order
+                        problem = self.holding = ""
+                        self.recovered.emit()
                 break
         if store is not None:
             store.close()

@@ -345,8 +345,10 @@ class MainWindow(QMainWindow):
         return box.clickedButton() is not keep
 
     def _store_recovered(self) -> None:
-        self.show_notice("Saved: everything typed while the disk refused it is now on disk.",
-                         error=False)
+        """Say "Saved" once what is typed now is on disk, not merely what was held."""
+        self.session.flush()
+        self.store.call(lambda _store: None, lambda _done: self.show_notice(
+            "Saved: everything typed while the disk refused it is now on disk.", error=False))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.store.holding and not self._quit_unsaved(self.store.holding):
