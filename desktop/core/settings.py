@@ -201,8 +201,23 @@ def _checked(name: str, value: object, default: object) -> object:
             return _Invalid("one of " + ", ".join(repr(c) for c in choices))
         return value
     if isinstance(default, dict | list):
-        return value if isinstance(value, type(default)) else _Invalid(
-            "a JSON object" if isinstance(default, dict) else "a JSON list")
+        if not isinstance(value, type(default)):
+            return _Invalid("a JSON object" if isinstance(default, dict) else "a JSON list")
+        if name == "model_options":
+            return _checked_model_options(value)
+    return value
+
+
+def _checked_model_options(value: dict) -> object:
+    """Per model: {"threads": n, "context_length": n}, each as its top-level setting."""
+    want = ('per model an object of "threads" and "context_length" (whole numbers from '
+            f"{RANGES['threads'][0]:g} and {RANGES['context_length'][0]:g})")
+    for options in value.values():
+        if not isinstance(options, dict):
+            return _Invalid(want)
+        for key in ("threads", "context_length"):
+            if key in options and isinstance(_checked(key, options[key], 0), _Invalid):
+                return _Invalid(want)
     return value
 
 

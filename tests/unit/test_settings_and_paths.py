@@ -33,13 +33,16 @@ def test_broken_settings_fall_back_to_defaults_and_each_is_kept(keystroke_home):
 def test_a_bad_value_is_named_and_replaced_by_its_default(keystroke_home):
     paths.settings_file().write_text(
         '{"threads": "many", "max_tokens": 1e400, "request_timeout_s": -5, '
-        '"completions": "no", "edit_format": "poetry", "temperature": 0.4, "debounce_ms": 250}')
+        '"completions": "no", "edit_format": "poetry", "temperature": 0.4, "debounce_ms": 250, '
+        '"model_options": {"qwen2.5-coder-0.5b": {"threads": "many"}}}')
     settings = Settings.load()
     assert (settings.threads, settings.max_tokens, settings.request_timeout_s) == (0, 2048, 10.0)
     assert settings.completions is True and settings.edit_format == "whole"
+    assert settings.model_options == {} and settings.threads_for("qwen2.5-coder-0.5b") >= 1
     assert (settings.temperature, settings.debounce_ms) == (0.4, 250)
     said = " ".join(settings.problems)
-    for name in ("threads", "max_tokens", "request_timeout_s", "completions", "edit_format"):
+    for name in ("threads", "max_tokens", "request_timeout_s", "completions", "edit_format",
+                 "model_options"):
         assert f"Setting {name} = " in said
     assert "a whole number from 1 to 1e+06; using 2048" in said
     assert "temperature" not in said and "debounce_ms" not in said
