@@ -73,6 +73,13 @@ class LocalFileBlocker(QWebEngineUrlRequestInterceptor):
             info.block(True)
 
 
+# What a page may navigate to: our own documents, a local val's pages, and the web. Any
+# other scheme (ssh:, vscode:, smb:, mailto:…) would be handed to the desktop's URL handler
+# after a click, launching a program: refused, and said in the error bar.
+NAVIGABLE_SCHEMES = frozenset({PREVIEW_SCHEME.decode(), "http", "https", "about", "data",
+                               "blob"})
+
+
 class SandboxedPage(QWebEnginePage):
     """A page that cannot open windows or modal dialogs, and reports console errors.
 
@@ -81,10 +88,20 @@ class SandboxedPage(QWebEnginePage):
     reported as errors, so the error bar offers to fix them."""
 
     console_message = Signal(int, str, int, str)  # level, message, line, source
+    navigation_refused = Signal(str)  # a URL of a scheme only the desktop would open
     _ERROR = QWebEnginePage.JavaScriptConsoleMessageLevel.ErrorMessageLevel.value
 
     def createWindow(self, _type: QWebEnginePage.WebWindowType):
         return None
+
+    def acceptNavigationRequest(self, url: QUrl, _type, _is_main_frame: bool) -> bool:
+        if url.scheme().lower() in NAVIGABLE_SCHEMES:
+            return True
+        shown = url.toString()[:120]
+        self.navigation_refused.emit(shown)
+        self.console_message.emit(self._ERROR, f"The app tried to open {shown}, which would "
+                                  "start a program outside Keystroke; it was refused.", 0, "")
+        return False
 
     def javaScriptConsoleMessage(self, level, message: str, line: int, source: str) -> None:
         self.console_message.emit(int(level.value), message, line, source)
@@ -111,6 +128,7 @@ class PreviewView(QWebEngineView):
     time it took."""
 
     page_shown = Signal(object, float)
+    navigation_refused = Signal(str)  # the page tried to hand a URL to the desktop
     error_logged = Signal(str)  # every console error, uncaught or not
     uncaught_error = Signal(str)  # the page threw (or rejected) and nothing caught it
 
@@ -131,6 +149,7 @@ class PreviewView(QWebEngineView):
         settings.setAttribute(QWebEngineSettings.WebAttribute.JavascriptCanAccessClipboard,
                               False)
         page.console_message.connect(self._on_console)
+        page.navigation_refused.connect(self.navigation_refused)
         morph = QWebEngineScript()
         morph.setName("keystroke-morph")
         morph.setSourceCode((paths.resources_dir() / "web" / "morph.js").read_text())
