@@ -167,6 +167,7 @@ class PreviewView(QWebEngineView):
         self._patching = False
         self._next_patch: tuple[str, object] | None = None
         page.loadingChanged.connect(self._on_loading_changed)
+        page.renderProcessTerminated.connect(self._on_renderer_ended)
 
     @property
     def profile(self) -> QWebEngineProfile:
@@ -233,6 +234,22 @@ class PreviewView(QWebEngineView):
         tag, started = self._pending.pop(int(path))
         self._shown_scripts = self._loading_scripts
         self.page_shown.emit(tag, (time.perf_counter() - started) * 1000)
+
+    def _on_renderer_ended(self, status: QWebEnginePage.RenderProcessTerminationStatus,
+                           code: int) -> None:
+        """The page took its renderer down (a DOM too deep to lay out, memory): the preview
+        would just go blank. Said as an uncaught error, so the error bar, auto-fix, Enter's
+        escalation and `keystroke check` all see it; the next document gets a new renderer."""
+        why = {QWebEnginePage.RenderProcessTerminationStatus.CrashedTerminationStatus:
+               "crashed", QWebEnginePage.RenderProcessTerminationStatus.KilledTerminationStatus:
+               "was killed"}.get(status)
+        if status == QWebEnginePage.RenderProcessTerminationStatus.NormalTerminationStatus:
+            return
+        message = (f"The page took the preview down: its renderer {why or 'stopped'} (code "
+                   f"{code}). The page is not shown; fix it, or type on for the next version.")
+        self.report.uncaught.append(message)
+        self.error_logged.emit(message)
+        self.uncaught_error.emit(message)
 
     def _on_console(self, level: int, message: str, line: int, source: str) -> None:
         if level != QWebEnginePage.JavaScriptConsoleMessageLevel.ErrorMessageLevel.value:
