@@ -29,30 +29,41 @@ from desktop.core import paths
 from desktop.core.generation.extract import scripts_of
 from desktop.ui.app import PREVIEW_SCHEME
 
-_KEEP_DOCUMENTS = 8
+# A page asks for its own document once per load; a page that asks thousands of times
+# (fetch(location.href) in a loop) is refused after this many.
+MAX_REQUESTS_PER_DOCUMENT = 20
 
 
 class PreviewSchemeHandler(QWebEngineUrlSchemeHandler):
-    """Serves keystroke://app/<n>/ from memory: the last few documents only."""
+    """Serves keystroke://app/<n>/ from memory: the newest document only, so a page cannot
+    read the code of earlier ones (other projects') through same-origin requests. The
+    document is encoded once into an immutable QByteArray that every reply shares (a copy
+    per request once grew the process by gigabytes)."""
+
+    flooded = Signal(int)  # a page asked for its document too often; how many times
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._documents: dict[int, bytes] = {}
+        self._number = 0
+        self._document = QByteArray()
+        self._requests = 0
 
     def publish(self, number: int, html: str) -> QUrl:
-        self._documents[number] = html.encode("utf-8")
-        for old in sorted(self._documents)[:-_KEEP_DOCUMENTS]:
-            del self._documents[old]
+        self._number, self._document, self._requests = number, QByteArray(html.encode()), 0
         return QUrl(f"{PREVIEW_SCHEME.decode()}://app/{number}/")
 
     def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:
-        parts = job.requestUrl().path().strip("/").split("/")
-        body = self._documents.get(int(parts[0])) if parts and parts[0].isdigit() else None
-        if body is None or len(parts) > 1:
+        if job.requestUrl().path().strip("/") != str(self._number):
             job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
             return
+        self._requests += 1
+        if self._requests > MAX_REQUESTS_PER_DOCUMENT:
+            if self._requests == MAX_REQUESTS_PER_DOCUMENT + 1:
+                self.flooded.emit(self._requests)
+            job.fail(QWebEngineUrlRequestJob.Error.RequestDenied)
+            return
         buffer = QBuffer(job)
-        buffer.setData(QByteArray(body))
+        buffer.setData(self._document)  # shared, not copied
         job.reply(b"text/html;charset=utf-8", buffer)
 
 
@@ -136,6 +147,7 @@ class PreviewView(QWebEngineView):
         super().__init__(parent)
         self._profile = QWebEngineProfile()  # no storage name: off the record
         self._handler = PreviewSchemeHandler(self._profile)
+        self._handler.flooded.connect(self._on_flooded)
         self._profile.installUrlSchemeHandler(PREVIEW_SCHEME, self._handler)
         self._blocker = LocalFileBlocker(self._profile)
         self._profile.setUrlRequestInterceptor(self._blocker)
@@ -234,6 +246,12 @@ class PreviewView(QWebEngineView):
         tag, started = self._pending.pop(int(path))
         self._shown_scripts = self._loading_scripts
         self.page_shown.emit(tag, (time.perf_counter() - started) * 1000)
+
+    def _on_flooded(self, _count: int) -> None:
+        message = (f"The page requested its own document more than "
+                   f"{MAX_REQUESTS_PER_DOCUMENT} times; the rest were refused.")
+        self.report.console_errors.append(message)
+        self.error_logged.emit(message)
 
     def _on_renderer_ended(self, status: QWebEnginePage.RenderProcessTerminationStatus,
                            code: int) -> None:
