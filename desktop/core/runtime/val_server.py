@@ -3,7 +3,11 @@
 Deno gets: network (to serve, and for the val's own fetches), read and write inside the
 project's sandbox folder only (plus read of the val and the shims), two environment
 variables (where the sandbox and the model bridge are), and nothing else: no
-subprocesses, no FFI, no prompts.
+subprocesses, no FFI, no prompts. Memory is bounded too: a JavaScript heap of HEAP_LIMIT_MB
+(V8 stops the val with "out of memory") and, on Linux, DATA_LIMIT_MB of writable memory in
+all (buffers included, which the heap limit does not count). A plain val uses about 40 MB
+resident and 560 MB of that data allowance (thread stacks, V8's reservations), so a val gets
+about 1 GB to work with.
 Errors come back as structured lines from resources/deno/server.ts; anything else Deno says
 on stderr (a permission denied, a type error at start) is kept too.
 """
@@ -22,6 +26,19 @@ from desktop.core import paths
 from desktop.core.runtime.import_map import import_map, unsupported
 
 READY_TIMEOUT_S = 20.0
+HEAP_LIMIT_MB = 512
+DATA_LIMIT_MB = 1536
+OUT_OF_MEMORY = (f"The val ran out of memory (a val may use about {HEAP_LIMIT_MB} MB of "
+                 "JavaScript objects and 1 GB in all) and was stopped. Fix: keep less in "
+                 "memory, or store it with std/sqlite or std/blob.")
+
+
+def _limit_memory() -> None:
+    """In the Deno process, before it starts: the ceiling on its writable memory."""
+    import resource
+
+    limit = DATA_LIMIT_MB * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
 
 
 class ValRuntimeError(Exception):
@@ -83,6 +100,7 @@ class ValServer:
         server = paths.resources_dir() / "deno" / "server.ts"
         readable = ",".join(str(p) for p in (self.sandbox, shims, server))
         command = [deno_binary(), "run", "--no-prompt", "--quiet",
+                   f"--v8-flags=--max-old-space-size={HEAP_LIMIT_MB}",
                    "--allow-net", f"--allow-read={readable}", f"--allow-write={self.sandbox}",
                    "--allow-env=KEYSTROKE_VAL_DATA,KEYSTROKE_MODEL_BRIDGE",
                    f"--import-map={imports}",
@@ -93,8 +111,9 @@ class ValServer:
                "NO_COLOR": "1"}
         with self._lock:
             self.errors = []
-        self._process = subprocess.Popen(command, stdout=subprocess.PIPE,
-                                         stderr=subprocess.PIPE, text=True, env=env)
+        self._process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+            preexec_fn=_limit_memory if os.name == "posix" else None)
         ready = threading.Event()
         listening: list[int] = []
         self._readers = [
@@ -124,8 +143,18 @@ class ValServer:
             self._collect(process.stderr)
 
     def _collect(self, lines) -> None:
+        dump = False  # inside V8's report of a fatal error: one sentence says it all
         for line in lines:
             line = line.rstrip("\n")
+            if "out of memory" in line.lower() and not line.startswith("KEYSTROKE_ERROR "):
+                with self._lock:
+                    if all(e.kind != "memory" for e in self.errors):
+                        self.errors.append(ValError("memory", OUT_OF_MEMORY))
+                dump = True
+                continue
+            if dump or line.startswith("<--- Last few GCs"):
+                dump = True
+                continue
             if line.startswith("KEYSTROKE_ERROR "):
                 data = json.loads(line[len("KEYSTROKE_ERROR "):])
                 error = ValError(data["kind"], data["message"], data["stack"])
