@@ -12,7 +12,7 @@ import json
 import time
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QBuffer, QByteArray, QObject, QUrl, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QObject, QUrl, Signal
 from PySide6.QtWebEngineCore import (
     QWebEngineLoadingInfo,
     QWebEnginePage,
@@ -91,6 +91,14 @@ NAVIGABLE_SCHEMES = frozenset({PREVIEW_SCHEME.decode(), "http", "https", "about"
                                "blob"})
 
 
+def _leave_page_question() -> str:
+    """What QWebEnginePage asks through javaScriptConfirm when a page's beforeunload
+    handler wants to keep it (Qt's own text, translated as Qt translates it)."""
+    return QCoreApplication.translate(
+        "QWebEnginePage",
+        "Are you sure you want to leave this page? Changes that you made may not be saved.")
+
+
 class SandboxedPage(QWebEnginePage):
     """A page that cannot open windows or modal dialogs, and reports console errors.
 
@@ -125,6 +133,8 @@ class SandboxedPage(QWebEnginePage):
         self._blocked("alert()", message)
 
     def javaScriptConfirm(self, _origin, message: str) -> bool:
+        if message == _leave_page_question():
+            return True  # beforeunload: the preview's own navigation always wins
         self._blocked("confirm()", message)
         return False
 
