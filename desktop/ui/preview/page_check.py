@@ -98,7 +98,7 @@ def check_page(target: str, settle_ms: int = 600, probe: str = "",
     """`probe`: a script whose result is kept (after the page settled); `capture`: keep a
     PNG of the settled page (before the probe clicks anything)."""
     make_application(headless=True)
-    from desktop.ui.preview.view import PreviewView
+    from desktop.ui.preview.view import HANG_MS, PING_MS, PreviewView
     from desktop.ui.projects.history_panel import screenshot_png
 
     view = PreviewView()
@@ -122,7 +122,10 @@ def check_page(target: str, settle_ms: int = 600, probe: str = "",
             _wait(lambda: False, settle_ms)  # let the page run for a while
             if len(view.report.uncaught) + len(view.report.console_errors) == seen:
                 break
-        report.title = _evaluate(view, "document.title") or ""
+        title = _evaluate(view, "document.title")
+        if title is None:  # no answer: a page that hangs is stopped within HANG_MS
+            _wait(lambda: view.hung, HANG_MS + 2 * PING_MS)
+        report.title = title or ""
         report.text_length = int(_evaluate(
             view, "document.body ? document.body.innerText.trim().length : 0") or 0)
         if capture:

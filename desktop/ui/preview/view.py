@@ -8,11 +8,14 @@ fails for documents over about 2 MB.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import signal
 import time
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QObject, QUrl, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QObject, QTimer, QUrl, Signal
 from PySide6.QtWebEngineCore import (
     QWebEngineLoadingInfo,
     QWebEnginePage,
@@ -28,6 +31,12 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from desktop.core import paths
 from desktop.core.generation.extract import scripts_of
 from desktop.ui.app import PREVIEW_SCHEME
+
+# A page whose renderer does not answer a ping for this long is stopped (while(true){} in a
+# handler used to freeze the preview for the rest of the session). Heavy but honest pages
+# measured here stay under a second; the margin covers a machine busy with a model.
+HANG_MS = 4000
+PING_MS = 500
 
 # A page asks for its own document once per load; a page that asks thousands of times
 # (fetch(location.href) in a loop) is refused after this many.
@@ -190,6 +199,13 @@ class PreviewView(QWebEngineView):
         self._next_patch: tuple[str, object] | None = None
         page.loadingChanged.connect(self._on_loading_changed)
         page.renderProcessTerminated.connect(self._on_renderer_ended)
+        self.hung = False  # the page on screen stopped answering and was stopped
+        self._stopping_hung = False
+        self._after_stop: QUrl | None = None  # loaded once the hung renderer is gone
+        self._ping_sent: float | None = None  # when the unanswered ping went out
+        self._ping_serial = 0
+        self._ping_timer = QTimer(self, interval=PING_MS)
+        self._ping_timer.timeout.connect(self._ping)
 
     @property
     def profile(self) -> QWebEngineProfile:
@@ -204,7 +220,8 @@ class PreviewView(QWebEngineView):
         self._shown_scripts = None
         self._next_patch = None
         self.report = ConsoleReport()
-        self.load(self._handler.publish(self._number, html))
+        self._watch()
+        self._load_when_ready(self._handler.publish(self._number, html))
 
     def show_url(self, url: str, tag: object = None) -> None:
         """Load a page that a local val serves (only 127.0.0.1 ever comes here)."""
@@ -215,7 +232,8 @@ class PreviewView(QWebEngineView):
         self._shown_scripts = None
         self._next_patch = None
         self.report = ConsoleReport()
-        self.load(QUrl(url))
+        self._watch()
+        self._load_when_ready(QUrl(url))
 
     def patch_html(self, html: str, tag: object = None) -> None:
         """Bring the live page to `html` in place when only markup and styles changed,
@@ -257,6 +275,51 @@ class PreviewView(QWebEngineView):
         self._shown_scripts = self._loading_scripts
         self.page_shown.emit(tag, (time.perf_counter() - started) * 1000)
 
+    def _load_when_ready(self, url: QUrl) -> None:
+        """Load now, unless a hung renderer is being stopped: a load started before it is
+        gone would die with it, so it waits for the renderer's end."""
+        if self._stopping_hung:
+            self._after_stop = url
+        else:
+            self.load(url)
+
+    def _watch(self) -> None:
+        """A new document: ping its renderer until the next one comes."""
+        self.hung = False
+        self._ping_sent = None
+        self._ping_serial += 1
+        self._ping_timer.start()
+
+    def _ping(self) -> None:
+        if self._ping_sent is not None:  # one ping at a time
+            if (time.perf_counter() - self._ping_sent) * 1000 > HANG_MS:
+                self._stop_hung_page()
+            return
+        self._ping_sent = time.perf_counter()
+        serial = self._ping_serial
+        self.page().runJavaScript("0", QWebEngineScript.ScriptWorldId.ApplicationWorld,
+                                  lambda _result: self._answered(serial))
+
+    def _answered(self, serial: int) -> None:
+        if serial == self._ping_serial:
+            self._ping_sent = None
+
+    def _stop_hung_page(self) -> None:
+        """Kill the renderer of a page that stopped answering: the next document gets a
+        new one, and the window can show versions again."""
+        self._ping_timer.stop()
+        self.hung = True
+        message = (f"The page stopped answering for over {HANG_MS / 1000:g} s (a script that "
+                   "never yields, such as an endless loop) and was stopped.")
+        self.report.uncaught.append(message)
+        self.error_logged.emit(message)
+        self.uncaught_error.emit(message)
+        pid = self.page().renderProcessPid()
+        if pid > 0:
+            self._stopping_hung = True
+            with contextlib.suppress(OSError):
+                os.kill(pid, getattr(signal, "SIGKILL", signal.SIGTERM))
+
     def _on_flooded(self, _count: int) -> None:
         message = (f"The page requested its own document more than "
                    f"{MAX_REQUESTS_PER_DOCUMENT} times; the rest were refused.")
@@ -271,6 +334,13 @@ class PreviewView(QWebEngineView):
         why = {QWebEnginePage.RenderProcessTerminationStatus.CrashedTerminationStatus:
                "crashed", QWebEnginePage.RenderProcessTerminationStatus.KilledTerminationStatus:
                "was killed"}.get(status)
+        self._ping_timer.stop()
+        if self._stopping_hung:  # said already, in words about the hang
+            self._stopping_hung = False
+            if self._after_stop is not None:
+                self.load(self._after_stop)
+                self._after_stop = None
+            return
         if status == QWebEnginePage.RenderProcessTerminationStatus.NormalTerminationStatus:
             return
         message = (f"The page took the preview down: its renderer {why or 'stopped'} (code "
