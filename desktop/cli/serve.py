@@ -24,7 +24,8 @@ def run_serve(args: argparse.Namespace) -> int:
     # std/openai calls are answered by the fast tier; the local model loads on first use.
     engine = cli_engine(settings)
     engine.refresh()
-    bridge = ModelBridge(engine.fast_provider)
+    bridge = ModelBridge(engine.fast_provider, refusal=lambda provider: (
+        engine.router.spend_refusal(provider.id, provider.model_name)))
     server = ValServer(paths.data_home() / "vals" / name, bridge.url)
     print(server.start(code, args.port), flush=True)
     print(f"keystroke: serving {args.val} (data in {server.sandbox}); Ctrl+C stops it.",

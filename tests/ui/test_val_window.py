@@ -47,7 +47,22 @@ export default async function (req: Request): Promise<Response> {
 '''
 
 
+HAIKU = '''import { OpenAI } from "https://esm.town/v/std/openai";
+
+export default async function (req: Request): Promise<Response> {
+  const reply = await new OpenAI().chat.completions.create({ model: "gpt-4o-mini",
+    messages: [{ role: "user", content: "A haiku about tea" }] });
+  return new Response(`<p>${reply.choices[0].message.content}</p>`,
+    { headers: { "Content-Type": "text/html" } });
+}
+'''
+
+
 def reply(instruction: str) -> str:
+    if instruction == "A haiku about tea":  # the val asking, through the model bridge
+        return "Steam rises, leaves unfurl"
+    if "haiku" in instruction:
+        return f"```ts\n{HAIKU}```"
     if "emails me" in instruction:
         return f"```ts\n{MAILER}```"
     if instruction.startswith("Fix these errors"):
@@ -123,3 +138,23 @@ def test_emails_a_val_sends_are_kept_in_the_projects_outbox(qtbot, window):
     assert dialog.list.item(0).text() == "New message"
     assert "Someone wrote: hello" in dialog.body.toPlainText()
     dialog.deleteLater()
+
+
+def test_a_vals_model_calls_count_in_usage_and_cost(qtbot, window):
+    from desktop.core.store import Store
+
+    preview = PreviewReader(qtbot, window.preview)
+    commit(qtbot, window, "/val a haiku writer", 1)
+    preview.wait_for_text("Steam rises, leaves unfurl")
+
+    def counted() -> list:
+        store = Store()
+        try:
+            return store.db.execute(
+                "SELECT m.content, m.provider FROM messages m WHERE m.role = 'assistant' AND "
+                "m.route_reason = 'a val asked the model (std/openai)'").fetchall()
+        finally:
+            store.close()
+
+    qtbot.waitUntil(lambda: bool(counted()), timeout=10000)
+    assert tuple(counted()[0]) == ("Steam rises, leaves unfurl", "scripted")

@@ -240,3 +240,13 @@ def test_a_retry_after_of_a_day_skips_the_provider_for_ten_minutes_at_most():
     assert breaker.remaining_s("cerebras") == pytest.approx(600)
     clock.now += 601
     assert not breaker.is_open("cerebras")
+
+
+def test_the_spending_cap_refuses_paid_models_only():
+    over = router(spent=2.5, daily_spend_cap_usd=2.0)
+    assert "reached the $2.00 daily cap" in over.spend_refusal("cerebras", "gpt-oss-120b")
+    assert over.spend_refusal("local", "qwen2.5-coder-0.5b") == ""
+    assert router(spent=1.0, daily_spend_cap_usd=2.0).spend_refusal("cerebras",
+                                                                     "gpt-oss-120b") == ""
+    assert router(spent=9.0, daily_spend_cap_usd=0).spend_refusal("cerebras",
+                                                                   "gpt-oss-120b") == ""

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 
 from desktop.core.generation.generate import GenerationResult
+from desktop.core.providers.base import Usage
+from desktop.core.providers.pricing import cost_usd
 from desktop.core.store.database import MessageUsage, Store, Version
 
 MAX_NAME = 48
@@ -28,6 +30,17 @@ def record_draft(store: Store, project_id: int, instruction: str,
     if result.from_cache or (result.tokens_out == 0 and not result.reply):
         return
     store.record_exchange(project_id, instruction, result.reply, usage_of(result), "draft")
+
+
+def record_val_model_call(store: Store, project_id: int, provider_id: str, model: str,
+                          usage: Usage, reply: str) -> None:
+    """A val's std/openai call, answered through the model bridge: it costs like any other
+    generation, so Usage and Cost and the daily cap count it."""
+    store.record_exchange(project_id, "(a val asked the model)", reply, MessageUsage(
+        provider_id, model, usage.tokens_in, usage.tokens_out, usage.cache_creation_tokens,
+        usage.cached_tokens, cost_usd(provider_id, model, usage.tokens_in, usage.tokens_out,
+                                      usage.cache_creation_tokens, usage.cached_tokens),
+        route_reason="a val asked the model (std/openai)"), "draft")
 
 
 def commit(store: Store, project_id: int, instruction: str, result: GenerationResult,

@@ -30,6 +30,7 @@ from typing import Literal
 
 from desktop.core.generation.instructions import hard_request, strip_command
 from desktop.core.providers import registry
+from desktop.core.providers.pricing import cost_usd
 from desktop.core.routing.breaker import CircuitBreaker, time_left
 from desktop.core.settings import Settings
 
@@ -124,8 +125,15 @@ class Router:
         if self.breaker.is_open("anthropic"):
             return (f"Claude is cooling down after failures "
                     f"({time_left(self.breaker.remaining_s('anthropic'))} left)")
+        return self.spend_refusal("anthropic", self.settings.anthropic_model)
+
+    def spend_refusal(self, provider_id: str, model: str) -> str:
+        """Why a paid model may not be called now (today's spend reached the daily cap),
+        or "". Free models are never refused."""
         cap = self.settings.daily_spend_cap_usd
-        if cap > 0 and (spent_today_usd := self.spent_today()) >= cap:
+        if cap <= 0 or cost_usd(provider_id, model, 1000, 1000) == 0:
+            return ""
+        if (spent_today_usd := self.spent_today()) >= cap:
             return (f"today's spend ${spent_today_usd:.2f} reached the ${cap:.2f} daily cap "
                     "(raise it in Settings)")
         return ""

@@ -1,6 +1,7 @@
 """One HTTP val served on 127.0.0.1 by Deno, with the fewest permissions that work.
 
-Deno gets: network (to serve, and for the val's own fetches), read and write inside the
+Deno gets: network (to serve on 127.0.0.1, and for the val's own fetches; never to listen
+on the machine's network addresses), read and write inside the
 project's sandbox folder only (plus read of the val and the shims), two environment
 variables (where the sandbox and the model bridge are), and nothing else: no
 subprocesses, no FFI, no prompts. Memory is bounded too: a JavaScript heap of HEAP_LIMIT_MB
@@ -14,8 +15,10 @@ on stderr (a permission denied, a type error at start) is kept too.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import socket
 import subprocess
 import threading
 import time
@@ -31,6 +34,23 @@ DATA_LIMIT_MB = 1536
 OUT_OF_MEMORY = (f"The val ran out of memory (a val may use about {HEAP_LIMIT_MB} MB of "
                  "JavaScript objects and 1 GB in all) and was stopped. Fix: keep less in "
                  "memory, or store it with std/sqlite or std/blob.")
+
+
+def reachable_from_outside() -> list[str]:
+    """Addresses a val must not listen on: every interface at once, and this machine's
+    own network addresses (a val that served on them would hand whatever it can reach,
+    the model bridge included, to the network). Loopback stays open."""
+    found = {"0.0.0.0", "[::]"}
+    with contextlib.suppress(OSError):
+        for info in socket.getaddrinfo(socket.gethostname(), None):
+            found.add(info[4][0])
+    for family, probe in ((socket.AF_INET, "192.0.2.1"), (socket.AF_INET6, "2001:db8::1")):
+        with contextlib.suppress(OSError), socket.socket(family, socket.SOCK_DGRAM) as udp:
+            udp.connect((probe, 9))  # picks the outgoing interface; sends nothing
+            found.add(udp.getsockname()[0])
+    addresses = {f"[{a}]" if ":" in a and not a.startswith("[") else a for a in found
+                 if not a.startswith(("127.", "::1", "[::1]"))}
+    return sorted(addresses)
 
 
 def _limit_memory() -> None:
@@ -101,7 +121,8 @@ class ValServer:
         readable = ",".join(str(p) for p in (self.sandbox, shims, server))
         command = [deno_binary(), "run", "--no-prompt", "--quiet",
                    f"--v8-flags=--max-old-space-size={HEAP_LIMIT_MB}",
-                   "--allow-net", f"--allow-read={readable}", f"--allow-write={self.sandbox}",
+                   "--allow-net", f"--deny-net={','.join(reachable_from_outside())}",
+                   f"--allow-read={readable}", f"--allow-write={self.sandbox}",
                    "--allow-env=KEYSTROKE_VAL_DATA,KEYSTROKE_MODEL_BRIDGE",
                    f"--import-map={imports}",
                    str(server), val.as_uri(), str(port)]

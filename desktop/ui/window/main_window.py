@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
 
 from desktop.core.generation.fixing import FIX_PREFIX
 from desktop.core.generation.generate import GenerationResult
+from desktop.core.projects import history
 from desktop.core.projects.session import Session
-from desktop.core.providers.base import Provider
+from desktop.core.providers.base import Provider, Usage
 from desktop.core.routing.engine import Engine
 from desktop.core.runtime.model_bridge import ModelBridge
 from desktop.core.settings import Settings
@@ -104,7 +105,9 @@ class MainWindow(QMainWindow):
         self.prompt = PromptBox()
         self.editor = CodeEditor()
         # A val's std/openai is answered by the fast tier (the local model when offline).
-        self.model_bridge = ModelBridge(self.engine.fast_provider)
+        self.model_bridge = ModelBridge(
+            self.engine.fast_provider, self._bridge_used,
+            lambda provider: self.engine.router.spend_refusal(provider.id, provider.model_name))
         self.host = PreviewHost(self.settings, self.model_bridge.url, self.session.val_sandbox,
                                 self)
         self.preview, self.error_bar = self.host.preview, self.host.error_bar
@@ -273,6 +276,13 @@ class MainWindow(QMainWindow):
     def _record_reply(self, instruction: str, result: GenerationResult) -> None:
         self.session.record_draft(instruction, result)
         self._update_spend()
+
+    def _bridge_used(self, provider: Provider, usage: Usage, reply: str) -> None:
+        """A val's model call (on the bridge's thread) counts in Usage and Cost."""
+        if (project := self.session.project) is not None:
+            self.store.call(lambda store: history.record_val_model_call(
+                store, project.id, provider.id, provider.model_name, usage, reply))
+            self._update_spend()
 
     def _update_spend(self) -> None:
         self.store.call(spent_today, self._spend_read)
