@@ -188,6 +188,13 @@ class PreviewView(QWebEngineView):
         morph.setWorldId(QWebEngineScript.ScriptWorldId.ApplicationWorld)
         morph.setRunsOnSubFrames(False)
         page.scripts().insert(morph)
+        guard = QWebEngineScript()
+        guard.setName("keystroke-guard")
+        guard.setSourceCode((paths.resources_dir() / "web" / "guard.js").read_text())
+        guard.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentCreation)
+        guard.setWorldId(QWebEngineScript.ScriptWorldId.MainWorld)
+        guard.setRunsOnSubFrames(True)
+        page.scripts().insert(guard)
         self.setPage(page)
         self.report = ConsoleReport()
         self._number = 0
