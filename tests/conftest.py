@@ -57,6 +57,7 @@ def no_session_keys(monkeypatch: pytest.MonkeyPatch) -> None:
     from desktop.core import keys
 
     monkeypatch.setattr(keys, "_session", {})
+    monkeypatch.setattr(keys, "_environment", {})  # nor keys the app took from the env
 
 
 @pytest.fixture

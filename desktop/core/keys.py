@@ -27,6 +27,7 @@ class KeyLookup:
 
 
 _session: dict[str, str] = {}  # keys typed in this session when no keyring can keep them
+_environment: dict[str, str] = {}  # keys taken out of os.environ (hide_environment_keys)
 
 
 def _keyring():
@@ -67,8 +68,17 @@ def lookup(provider_id: str, env_var: str = "", explicit: str = "") -> KeyLookup
         stored = None
     if stored:
         return KeyLookup(stored, "keyring")
-    env = os.environ.get(env_var, "") if env_var else ""
+    env = (_environment.get(env_var) or os.environ.get(env_var, "")) if env_var else ""
     return KeyLookup(env, "environment" if env else "")
+
+
+def hide_environment_keys(env_vars: list[str]) -> None:
+    """Take the keys out of this process's environment, keeping them here: every process
+    started later (the preview's Chromium helpers, which run untrusted pages) inherits the
+    environment, and none of them needs a key."""
+    for name in env_vars:
+        if value := os.environ.pop(name, ""):
+            _environment[name] = value
 
 
 def save(provider_id: str, key: str) -> str:

@@ -30,6 +30,12 @@ def prepare_environment(headless: bool = False) -> None:
             flags = f"{flags} {flag}".strip()
     os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = flags
     os.environ.setdefault("QT_LOGGING_RULES", "qt.webenginecontext.info=false;qt.rhi.*=false")
+    from desktop.core import keys
+    from desktop.core.providers import registry
+    from desktop.core.valtown.client import TOKEN_ENV_VAR
+
+    keys.hide_environment_keys([*(row.key_env_var for row in registry.cloud() if row.key_env_var),
+                                TOKEN_ENV_VAR])
     register_preview_scheme()
 
 
