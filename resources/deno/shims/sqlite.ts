@@ -9,8 +9,32 @@ type Statement = string | { sql: string; args?: Args };
 const folder = Deno.env.get("KEYSTROKE_VAL_DATA") ?? ".";
 const db = new DatabaseSync(`${folder}/sqlite.db`);
 
+// SQLite opens the files these name by itself, past Deno's permissions: a val could write
+// outside its own folder. Checked with strings, quoted names and comments taken out, so the
+// words may still appear in data.
+const NAMES_A_FILE = [
+  /\battach\b/i,
+  /\bvacuum\b[^;]*\binto\b/i,
+  /\bpragma\s+(?:\w+\s*\.\s*)?(?:temp_store_directory|data_store_directory)\b/i,
+  /\bload_extension\b/i,
+];
+
+function refuseFiles(sql: string) {
+  const bare = sql
+    .replace(/'(?:[^']|'')*'/g, "''")
+    .replace(/"(?:[^"]|"")*"/g, '""')
+    .replace(/`[^`]*`|\[[^\]]*\]/g, "x")
+    .replace(/\/\*[\s\S]*?(?:\*\/|$)/g, " ")
+    .replace(/--[^\n]*/g, " ");
+  if (NAMES_A_FILE.some((pattern) => pattern.test(bare))) {
+    throw new Error("This statement names a file outside the val's data (ATTACH, VACUUM " +
+                    "INTO, a directory pragma); a val keeps everything in its one database.");
+  }
+}
+
 function run(stmt: Statement) {
   const { sql, args } = typeof stmt === "string" ? { sql: stmt, args: [] } : stmt;
+  refuseFiles(sql);
   const prepared = db.prepare(sql);
   const params = Array.isArray(args ?? []) ? (args ?? []) as unknown[] : [args];
   const columns = prepared.columns().map((c) => c.name);
