@@ -44,7 +44,7 @@ MAX_REQUESTS_PER_DOCUMENT = 20
 
 
 class PreviewSchemeHandler(QWebEngineUrlSchemeHandler):
-    """Serves keystroke://app/<n>/ from memory: the newest document only, so a page cannot
+    """Serves keystroke://<origin>/<n>/ from memory: the newest document only, so a page cannot
     read the code of earlier ones (other projects') through same-origin requests. The
     document is encoded once into an immutable QByteArray that every reply shares (a copy
     per request once grew the process by gigabytes)."""
@@ -57,9 +57,9 @@ class PreviewSchemeHandler(QWebEngineUrlSchemeHandler):
         self._document = QByteArray()
         self._requests = 0
 
-    def publish(self, number: int, html: str) -> QUrl:
+    def publish(self, number: int, html: str, origin: str) -> QUrl:
         self._number, self._document, self._requests = number, QByteArray(html.encode()), 0
-        return QUrl(f"{PREVIEW_SCHEME.decode()}://app/{number}/")
+        return QUrl(f"{PREVIEW_SCHEME.decode()}://{origin}/{number}/")
 
     def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:
         if job.requestUrl().path().strip("/") != str(self._number):
@@ -197,6 +197,9 @@ class PreviewView(QWebEngineView):
         page.scripts().insert(guard)
         self.setPage(page)
         self.report = ConsoleReport()
+        # The host part of the documents' URL: one per project (use_origin), so what a
+        # page keeps in localStorage or IndexedDB stays with its project.
+        self.origin = "app"
         self._number = 0
         self._pending: dict[int, tuple[object, float]] = {}
         self._pending_url: tuple[str, object, float] | None = None
@@ -214,6 +217,11 @@ class PreviewView(QWebEngineView):
         self._ping_timer = QTimer(self, interval=PING_MS)
         self._ping_timer.timeout.connect(self._ping)
 
+    def use_origin(self, name: str) -> None:
+        """Pages shown from now on belong to `name` (a project): same-origin storage is
+        shared only among them."""
+        self.origin = name
+
     @property
     def profile(self) -> QWebEngineProfile:
         return self._profile
@@ -228,7 +236,7 @@ class PreviewView(QWebEngineView):
         self._next_patch = None
         self.report = ConsoleReport()
         self._watch()
-        self._load_when_ready(self._handler.publish(self._number, html))
+        self._load_when_ready(self._handler.publish(self._number, html, self.origin))
 
     def show_url(self, url: str, tag: object = None) -> None:
         """Load a page that a local val serves (only 127.0.0.1 ever comes here)."""

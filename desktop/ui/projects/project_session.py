@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, Signal
 from desktop.core import paths
 from desktop.core.generation.generate import GenerationResult
 from desktop.core.projects import history
+from desktop.core.projects.data_folder import val_folder
 from desktop.core.projects.session import UNTITLED, Session, close_session, open_session
 from desktop.core.store import Store
 from desktop.core.store.database import Draft, Project, Version
@@ -58,8 +59,9 @@ class ProjectSession(QObject):
 
     def val_sandbox(self) -> Path:
         """The project's own folder for its val's data (sqlite, blobs, outbox)."""
-        project_id = self.project.id if self.project else 0
-        return paths.data_home() / "vals" / f"project-{project_id}"
+        if self.project is None:
+            return paths.data_home() / "vals" / "no-project"
+        return val_folder(self.project)
 
     # -- opening ------------------------------------------------------------------------
 

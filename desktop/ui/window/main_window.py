@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from desktop.core.generation.fixing import FIX_PREFIX
 from desktop.core.generation.generate import GenerationResult
 from desktop.core.projects import history
+from desktop.core.projects.data_folder import project_key
 from desktop.core.projects.session import Session
 from desktop.core.providers.base import Provider, Usage
 from desktop.core.routing.engine import Engine
@@ -314,6 +315,7 @@ class MainWindow(QMainWindow):
 
     def _on_session_opened(self, session: Session) -> None:
         self.setWindowTitle(f"Keystroke — {session.project.name}")
+        self.preview.use_origin(f"p{project_key(session.project)}")
         self.history.show_versions(session.versions, session.thumbnails,
                                    session.current_version_id)
         self.loop.set_base(session.base_code)
