@@ -32,6 +32,9 @@ def take_snapshot(file: Path | None, prompt: str | None, model: str, output: Pat
                         store_path=scratch / "snapshot.db")
     window.resize(1400, 860)
     window.show()
+    # The project opens on the store's thread and then shows its own code: the file goes
+    # in only after that, or the opened project would cover it.
+    _wait_for(lambda: not window.prompt.isReadOnly(), 30)
     if file is not None:
         code = file.read_text(encoding="utf-8")
         window.editor.set_code_quietly(code)
