@@ -24,3 +24,13 @@ def test_a_flood_of_errors_is_summarised_without_stalling_the_window(qtbot, wind
     tooltip = bar.label.toolTip()
     assert len(tooltip) < 2000 and tooltip.endswith("…and 99,980 more")
     assert stalls.longest_ms < 1000, stalls.longest_ms
+
+
+def test_keystroke_check_summarises_a_flood(tmp_path, capsys):
+    from desktop.cli.main import main
+
+    page = tmp_path / "flood.html"
+    page.write_text(FLOOD, encoding="utf-8")
+    main(["check", str(page)])
+    out = capsys.readouterr().out
+    assert out.count("console error:") == 100 and "…and 99,900 more errors" in out

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import time
+
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 
@@ -48,7 +50,24 @@ class PreviewReader:
         return box[0] or ""
 
     def wait_for_text(self, needle: str, timeout: int = 10000) -> None:
-        self.qtbot.waitUntil(lambda: needle in self.text(), timeout=timeout)
+        """Ask for the page's text until it holds `needle`: a question asked while a new
+        renderer starts (another origin, a crash, a hang stopped) may go unanswered, so a
+        new one goes out every half second while none comes back."""
+        answers: list = []
+        asked = {"count": 0, "at": 0.0}
+
+        def said() -> bool:
+            if any(needle in (answer or "") for answer in answers):
+                return True
+            waiting = asked["count"] > len(answers)
+            if not waiting or time.monotonic() - asked["at"] > 0.5:
+                asked["count"] += 1
+                asked["at"] = time.monotonic()
+                self.view.page().runJavaScript(
+                    "document.body ? document.body.innerText : ''", 0, answers.append)
+            return False
+
+        self.qtbot.waitUntil(said, timeout=timeout)
 
 
 @pytest.fixture

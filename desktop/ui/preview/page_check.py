@@ -29,6 +29,7 @@ class PageReport:
     uncaught_errors: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     server_errors: list[str] = field(default_factory=list)  # a val's, with their stacks
+    more_errors: int = 0  # errors past the first hundred of each kind, counted only
     load_ms: float = 0.0
     probe: object = None  # what the `probe` script returned (evals' functional checks)
     screenshot: bytes | None = field(default=None, repr=False)  # PNG, when asked for
@@ -47,6 +48,8 @@ class PageReport:
         lines += [f"  uncaught error: {e}" for e in self.uncaught_errors]
         lines += [f"  console error: {e}" for e in self.console_errors]
         lines += [f"  server error: {e}" for e in self.server_errors]
+        if self.more_errors:
+            lines.append(f"  …and {self.more_errors:,} more errors")
         if not (self.uncaught_errors or self.console_errors or self.server_errors):
             lines.append("  no errors")
         return "\n".join(lines)
@@ -118,9 +121,9 @@ def check_page(target: str, settle_ms: int = 600, probe: str = "",
     if report.loaded:
         cap = time.monotonic() + SETTLE_CAP_MS / 1000
         while time.monotonic() < cap:
-            seen = len(view.report.uncaught) + len(view.report.console_errors)
+            seen = view.report.total
             _wait(lambda: False, settle_ms)  # let the page run for a while
-            if len(view.report.uncaught) + len(view.report.console_errors) == seen:
+            if view.report.total == seen:
                 break
         title = _evaluate(view, "document.title")
         if title is None:  # no answer: a page that hangs is stopped within HANG_MS
@@ -135,6 +138,7 @@ def check_page(target: str, settle_ms: int = 600, probe: str = "",
             _wait(lambda: False, 200)  # errors the probe's clicks caused arrive
     report.uncaught_errors = list(view.report.uncaught)
     report.console_errors = list(view.report.console_errors)
+    report.more_errors = view.report.more
     view.close()
     view.deleteLater()  # the page (and its profile) must go before the app does
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

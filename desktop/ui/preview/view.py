@@ -38,6 +38,8 @@ from desktop.ui.app import PREVIEW_SCHEME
 HANG_MS = 4000
 PING_MS = 500
 
+MAX_REPORTED = 100
+
 # A page asks for its own document once per load; a page that asks thousands of times
 # (fetch(location.href) in a loop) is refused after this many.
 MAX_REQUESTS_PER_DOCUMENT = 20
@@ -78,10 +80,23 @@ class PreviewSchemeHandler(QWebEngineUrlSchemeHandler):
 
 @dataclass
 class ConsoleReport:
-    """What a page said: uncaught errors apart from console.error calls."""
+    """What a page said: uncaught errors apart from console.error calls, the first
+    MAX_REPORTED of each (a page can log without end), and how many more there were."""
 
     uncaught: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
+    more: int = 0
+
+    def add(self, message: str, uncaught: bool) -> None:
+        kept = self.uncaught if uncaught else self.console_errors
+        if len(kept) < MAX_REPORTED:
+            kept.append(message)
+        else:
+            self.more += 1
+
+    @property
+    def total(self) -> int:
+        return len(self.uncaught) + len(self.console_errors) + self.more
 
 
 class LocalFileBlocker(QWebEngineUrlRequestInterceptor):
@@ -273,6 +288,10 @@ class PreviewView(QWebEngineView):
                                   QWebEngineScript.ScriptWorldId.ApplicationWorld, patched)
 
     def _on_loading_changed(self, info: QWebEngineLoadingInfo) -> None:
+        # A ping sent into the document a navigation replaces may never be answered: only
+        # pings sent after the navigation count.
+        self._ping_sent = None
+        self._ping_serial += 1
         # The finished load's own URL says which document it was: a load that finishes
         # (or is cut short) just as a newer document is requested is not the newer one.
         if info.status() != QWebEngineLoadingInfo.LoadStatus.LoadSucceededStatus:
@@ -326,7 +345,7 @@ class PreviewView(QWebEngineView):
         self.hung = True
         message = (f"The page stopped answering for over {HANG_MS / 1000:g} s (a script that "
                    "never yields, such as an endless loop) and was stopped.")
-        self.report.uncaught.append(message)
+        self.report.add(message, uncaught=True)
         self.error_logged.emit(message)
         self.uncaught_error.emit(message)
         pid = self.page().renderProcessPid()
@@ -338,7 +357,7 @@ class PreviewView(QWebEngineView):
     def _on_flooded(self, _count: int) -> None:
         message = (f"The page requested its own document more than "
                    f"{MAX_REQUESTS_PER_DOCUMENT} times; the rest were refused.")
-        self.report.console_errors.append(message)
+        self.report.add(message, uncaught=False)
         self.error_logged.emit(message)
 
     def _on_renderer_ended(self, status: QWebEnginePage.RenderProcessTerminationStatus,
@@ -360,7 +379,7 @@ class PreviewView(QWebEngineView):
             return
         message = (f"The page took the preview down: its renderer {why or 'stopped'} (code "
                    f"{code}). The page is not shown; fix it, or type on for the next version.")
-        self.report.uncaught.append(message)
+        self.report.add(message, uncaught=True)
         self.error_logged.emit(message)
         self.uncaught_error.emit(message)
 
@@ -369,7 +388,7 @@ class PreviewView(QWebEngineView):
             return
         where = f" (line {line})" if line else ""
         uncaught = message.startswith("Uncaught")
-        (self.report.uncaught if uncaught else self.report.console_errors).append(message + where)
+        self.report.add(message + where, uncaught)
         self.error_logged.emit(message + where)
         if uncaught:
             self.uncaught_error.emit(message + where)
