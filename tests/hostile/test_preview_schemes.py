@@ -93,3 +93,4 @@ def test_no_click_in_a_page_hands_a_url_to_the_desktop(qtbot, desktop):
         assert view.title() == "clicked smb"  # the page itself stayed
     finally:
         close_and_delete(view)
+

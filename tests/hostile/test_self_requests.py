@@ -56,3 +56,16 @@ def test_a_page_cannot_read_earlier_documents(qtbot, window, preview):
         all.some(t => t.includes('secret code')) ? 'read it' : 'nothing to read'; });
     </script></body></html>""")
     preview.wait_for_text("nothing to read", timeout=20000)
+
+
+def test_keystroke_check_fails_a_page_that_floods_its_own_document(tmp_path, capsys):
+    from desktop.cli.main import main
+
+    page = tmp_path / "flood.html"
+    page.write_text("""<!DOCTYPE html><html><body><p>asking</p><script>
+    for (let i = 0; i < 200; i++) { const x = new XMLHttpRequest();
+      x.open('GET', location.href); x.send(); }
+    </script></body></html>""", encoding="utf-8")
+    assert main(["check", str(page)]) == 1
+    assert "refused: The page requested its own document more than 20" in \
+        capsys.readouterr().out

@@ -29,6 +29,7 @@ class PageReport:
     uncaught_errors: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     server_errors: list[str] = field(default_factory=list)  # a val's, with their stacks
+    refused: list[str] = field(default_factory=list)  # what the sandbox stopped it doing
     more_errors: int = 0  # errors past the first hundred of each kind, counted only
     load_ms: float = 0.0
     probe: object = None  # what the `probe` script returned (evals' functional checks)
@@ -36,7 +37,10 @@ class PageReport:
 
     @property
     def threw(self) -> bool:
-        return not self.loaded or bool(self.uncaught_errors or self.server_errors)
+        """Failed: it did not load, threw, its server failed, or it tried what the
+        sandbox refuses (another program's URL, flooding its own document)."""
+        return not self.loaded or bool(self.uncaught_errors or self.server_errors
+                                       or self.refused)
 
     def as_dict(self) -> dict:
         return {**asdict(self), "screenshot": None, "threw": self.threw}
@@ -48,6 +52,7 @@ class PageReport:
         lines += [f"  uncaught error: {e}" for e in self.uncaught_errors]
         lines += [f"  console error: {e}" for e in self.console_errors]
         lines += [f"  server error: {e}" for e in self.server_errors]
+        lines += [f"  refused: {e}" for e in self.refused]
         if self.more_errors:
             lines.append(f"  …and {self.more_errors:,} more errors")
         if not (self.uncaught_errors or self.console_errors or self.server_errors):
@@ -139,6 +144,7 @@ def check_page(target: str, settle_ms: int = 600, probe: str = "",
     report.uncaught_errors = list(view.report.uncaught)
     report.console_errors = list(view.report.console_errors)
     report.more_errors = view.report.more
+    report.refused = list(dict.fromkeys(view.report.refused))
     view.close()
     view.deleteLater()  # the page (and its profile) must go before the app does
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

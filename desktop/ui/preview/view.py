@@ -85,6 +85,7 @@ class ConsoleReport:
 
     uncaught: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # what the sandbox stopped the page doing
     more: int = 0
 
     def add(self, message: str, uncaught: bool) -> None:
@@ -196,6 +197,8 @@ class PreviewView(QWebEngineView):
                               False)
         page.console_message.connect(self._on_console)
         page.navigation_refused.connect(self.navigation_refused)
+        page.navigation_refused.connect(
+            lambda url: self.report.refused.append(f"tried to open {url}"))
         morph = QWebEngineScript()
         morph.setName("keystroke-morph")
         morph.setSourceCode((paths.resources_dir() / "web" / "morph.js").read_text())
@@ -358,6 +361,7 @@ class PreviewView(QWebEngineView):
         message = (f"The page requested its own document more than "
                    f"{MAX_REQUESTS_PER_DOCUMENT} times; the rest were refused.")
         self.report.add(message, uncaught=False)
+        self.report.refused.append(message)
         self.error_logged.emit(message)
 
     def _on_renderer_ended(self, status: QWebEnginePage.RenderProcessTerminationStatus,
