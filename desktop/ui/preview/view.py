@@ -280,15 +280,23 @@ class PreviewView(QWebEngineView):
         started = time.perf_counter()
         self._patching = True
 
-        def patched(_result) -> None:
+        def patched(result) -> None:
             self._patching = False
+            if result is not True:  # the document on screen has no morph (yet): load it
+                self._next_patch = None
+                self.show_html(html, tag)
+                return
             self.page_shown.emit(tag, (time.perf_counter() - started) * 1000)
             if self._next_patch is not None:
                 self.patch_html(*self._next_patch)
                 self._next_patch = None
 
-        self.page().runJavaScript(f"window.__keystrokeMorph({json.dumps(html)})",
-                                  QWebEngineScript.ScriptWorldId.ApplicationWorld, patched)
+        # A document that is being replaced (a navigation, a new renderer) may not have
+        # the morph: then the page is loaded afresh instead of throwing in its console.
+        self.page().runJavaScript(
+            f"typeof window.__keystrokeMorph === 'function' && "
+            f"(window.__keystrokeMorph({json.dumps(html)}), true)",
+            QWebEngineScript.ScriptWorldId.ApplicationWorld, patched)
 
     def _on_loading_changed(self, info: QWebEngineLoadingInfo) -> None:
         # A ping sent into the document a navigation replaces may never be answered: only
