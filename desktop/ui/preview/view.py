@@ -280,9 +280,12 @@ class PreviewView(QWebEngineView):
             return
         started = time.perf_counter()
         self._patching = True
+        document = self._number
 
         def patched(result) -> None:
             self._patching = False
+            if document != self._number:  # a newer document was asked for meanwhile
+                return
             if result is not True:  # the document on screen has no morph (yet): load it
                 self._next_patch = None
                 self.show_html(html, tag)
