@@ -4,7 +4,7 @@ earlier ones (other projects' code, by number)."""
 
 from __future__ import annotations
 
-from desktop.ui.preview.view import MAX_REQUESTS_PER_DOCUMENT
+from desktop.ui.preview.scheme import MAX_REQUESTS_PER_DOCUMENT
 from desktop.ui.stall_monitor import StallMonitor
 
 FILLER = "<!-- " + "x" * 1_000_000 + " -->"  # a 1 MB document

@@ -15,7 +15,7 @@ import signal
 import time
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QObject, QTimer, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QTimer, QUrl, Signal
 from PySide6.QtWebEngineCore import (
     QWebEngineLoadingInfo,
     QWebEnginePage,
@@ -23,14 +23,13 @@ from PySide6.QtWebEngineCore import (
     QWebEngineScript,
     QWebEngineSettings,
     QWebEngineUrlRequestInterceptor,
-    QWebEngineUrlRequestJob,
-    QWebEngineUrlSchemeHandler,
 )
 from PySide6.QtWebEngineWidgets import QWebEngineView
 
 from desktop.core import paths
 from desktop.core.generation.extract import scripts_of
 from desktop.ui.app import PREVIEW_SCHEME
+from desktop.ui.preview.scheme import MAX_REQUESTS_PER_DOCUMENT, PreviewSchemeHandler
 
 # A page whose renderer does not answer a ping for this long is stopped (while(true){} in a
 # handler used to freeze the preview for the rest of the session). The busiest page in the
@@ -40,44 +39,6 @@ HANG_MS = 4000
 PING_MS = 500
 
 MAX_REPORTED = 100
-
-# A page asks for its own document once per load; a page that asks thousands of times
-# (fetch(location.href) in a loop) is refused after this many.
-MAX_REQUESTS_PER_DOCUMENT = 20
-
-
-class PreviewSchemeHandler(QWebEngineUrlSchemeHandler):
-    """Serves keystroke://<origin>/<n>/ from memory: the newest document only, so a page cannot
-    read the code of earlier ones (other projects') through same-origin requests. The
-    document is encoded once into an immutable QByteArray that every reply shares (a copy
-    per request once grew the process by gigabytes)."""
-
-    flooded = Signal(int)  # a page asked for its document too often; how many times
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._number = 0
-        self._document = QByteArray()
-        self._requests = 0
-
-    def publish(self, number: int, html: str, origin: str) -> QUrl:
-        self._number, self._document, self._requests = number, QByteArray(html.encode()), 0
-        return QUrl(f"{PREVIEW_SCHEME.decode()}://{origin}/{number}/")
-
-    def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:
-        if job.requestUrl().path().strip("/") != str(self._number):
-            job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
-            return
-        self._requests += 1
-        if self._requests > MAX_REQUESTS_PER_DOCUMENT:
-            if self._requests == MAX_REQUESTS_PER_DOCUMENT + 1:
-                self.flooded.emit(self._requests)
-            job.fail(QWebEngineUrlRequestJob.Error.RequestDenied)
-            return
-        buffer = QBuffer(job)
-        buffer.setData(self._document)  # shared, not copied
-        job.reply(b"text/html;charset=utf-8", buffer)
-
 
 @dataclass
 class ConsoleReport:
@@ -115,6 +76,18 @@ class LocalFileBlocker(QWebEngineUrlRequestInterceptor):
 # after a click, launching a program: refused, and said in the error bar.
 NAVIGABLE_SCHEMES = frozenset({PREVIEW_SCHEME.decode(), "http", "https", "about", "data",
                                "blob"})
+
+
+def _page_script(name: str, world: QWebEngineScript.ScriptWorldId,
+                 subframes: bool) -> QWebEngineScript:
+    """One of resources/web/'s scripts, run as each document is created."""
+    script = QWebEngineScript()
+    script.setName(f"keystroke-{name.removesuffix('.js')}")
+    script.setSourceCode((paths.resources_dir() / "web" / name).read_text())
+    script.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentCreation)
+    script.setWorldId(world)
+    script.setRunsOnSubFrames(subframes)
+    return script
 
 
 def _leave_page_question() -> str:
@@ -200,20 +173,11 @@ class PreviewView(QWebEngineView):
         page.navigation_refused.connect(self.navigation_refused)
         page.navigation_refused.connect(
             lambda url: self.report.refused.append(f"tried to open {url}"))
-        morph = QWebEngineScript()
-        morph.setName("keystroke-morph")
-        morph.setSourceCode((paths.resources_dir() / "web" / "morph.js").read_text())
-        morph.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentCreation)
-        morph.setWorldId(QWebEngineScript.ScriptWorldId.ApplicationWorld)
-        morph.setRunsOnSubFrames(False)
-        page.scripts().insert(morph)
-        guard = QWebEngineScript()
-        guard.setName("keystroke-guard")
-        guard.setSourceCode((paths.resources_dir() / "web" / "guard.js").read_text())
-        guard.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentCreation)
-        guard.setWorldId(QWebEngineScript.ScriptWorldId.MainWorld)
-        guard.setRunsOnSubFrames(True)
-        page.scripts().insert(guard)
+        for script in (_page_script("morph.js", QWebEngineScript.ScriptWorldId.ApplicationWorld,
+                                    subframes=False),
+                       _page_script("guard.js", QWebEngineScript.ScriptWorldId.MainWorld,
+                                    subframes=True)):
+            page.scripts().insert(script)
         self.setPage(page)
         self.report = ConsoleReport()
         # The host part of the documents' URL: one per project (use_origin), so what a
