@@ -15,6 +15,7 @@ from desktop.cli.terminal import cli_engine, load_settings, say
 from desktop.core.generation.generate import CodeProgress, GenerationRequest, GenerationResult
 from desktop.core.generation.instructions import strip_command
 from desktop.core.generation.kinds import kind_for
+from desktop.core.generation.scoped import Scope
 from desktop.core.providers import registry
 from desktop.core.routing import commit
 from desktop.core.routing.engine import Engine
@@ -32,6 +33,16 @@ def cloud_model_override(settings: Settings, provider: str, model: str) -> str:
 
 
 def run_generate(args: argparse.Namespace, model: str) -> int:
+    """Exit status 0: a page was made; 1: it was not; 2: the request itself was wrong."""
+    if args.scope:
+        if not args.base:
+            say("--scope needs --base FILE: the code whose part is changed.")
+            return 2
+        try:
+            Scope.parse(args.base.read_text(encoding="utf-8"), args.scope)
+        except ValueError as exc:
+            say(f"--scope {args.scope}: {exc}")
+            return 2
     settings = load_settings()
     local_model = cloud_model_override(settings, args.provider, model)
     engine = cli_engine(settings, local_model)
@@ -49,7 +60,8 @@ def generate_and_keep(engine: Engine, args: argparse.Namespace) -> GenerationRes
     settings = engine.settings
     request = GenerationRequest(args.instruction, base,
                                 args.max_tokens or settings.max_tokens, settings.temperature,
-                                kind=kind_for(args.instruction, base))
+                                kind=kind_for(args.instruction, base),
+                                scope=Scope.parse(base, args.scope) if args.scope else None)
     if args.provider != "auto":
         return _run(engine, engine.router.forced(args.provider, args.instruction), request,
                     args)
@@ -128,8 +140,21 @@ def _report(args: argparse.Namespace, result: GenerationResult) -> int:
             "code": result.code if args.output is None else None,
             "error": result.message or None,
             "project": project,
+            "scope": _scope_summary(result),
         }, indent=2))
     return 0 if result.ok else 1
+
+
+def _scope_summary(result: GenerationResult) -> dict | None:
+    """For a scoped edit: what the scope became, and everything it changed outside itself
+    (only the additions it declared; nothing else outside changes)."""
+    edit = result.scoped
+    if edit is None:
+        return None
+    first, last = edit.scope.lines(edit.code)
+    return {"label": edit.scope.label(edit.code), "lines": [first, last],
+            "code": edit.code[edit.scope.start:edit.scope.end],
+            "outside": [{"kind": a.kind, "text": a.text} for a in edit.additions]}
 
 
 def _round(value: float | None) -> float | None:

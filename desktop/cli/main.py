@@ -39,6 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--model", dest="sub_model", default="", metavar="MODEL",
                      help="with a cloud --provider, its model id; otherwise a local catalog "
                           "id or GGUF path")
+    gen.add_argument("--scope", default="", metavar="SCOPE",
+                     help="with --base, change only this part: a CSS selector (\"#start\", "
+                          "\"button.primary\") or a line range (12-18)")
     gen.add_argument("--max-tokens", type=int, default=None)
     gen.add_argument("--edit-format", choices=["whole", "search-replace", "unified-diff"],
                      help="how to ask for changes to --base (default: the setting)")

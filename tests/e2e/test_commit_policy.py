@@ -87,7 +87,7 @@ def engine_for(case: Case) -> Engine:
 def through_generate(case: Case, tmp_path: Path) -> tuple[str, str]:
     args = argparse.Namespace(instruction=case.instruction, base=None, max_tokens=None,
                               provider="auto", edit_format=None, output=tmp_path / "app.html",
-                              json=False)
+                              json=False, scope="")
     engine = engine_for(case)
     try:
         result = generate_and_keep(engine, args)

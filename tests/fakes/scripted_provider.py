@@ -22,7 +22,8 @@ def page_for(instruction: str) -> str:
 
 def instruction_of(request: ChatRequest) -> str:
     user = request.messages[-1].content
-    match = re.search(r"(?:The app|Change it as follows|Change them as follows): (.*)$", user, re.S)
+    match = re.search(r"(?:The app|Change it as follows|Change them as follows|"
+                      r"so that it does this|Rewrite it so that): (.*)$", user, re.S)
     return match.group(1).strip() if match else user
 
 
@@ -53,7 +54,8 @@ class ScriptedProvider(Provider):
 
     def stream(self, request: ChatRequest) -> Generator[Event, None, None]:
         with self._lock:
-            generation = re.search(r"(?:The app|Change it as follows|Change them as follows): ",
+            generation = re.search(r"(?:The app|Change it as follows|Change them as follows|"
+                                   r"so that it does this|Rewrite it so that): ",
                                    request.messages[-1].content) is not None
             (self.requests if generation else self.other_requests).append(request)
         instruction = instruction_of(request)

@@ -51,7 +51,8 @@ def page_reply(instruction: str) -> str:
 
 
 def instruction_in(text: str) -> str:
-    match = re.search(r"(?:The app|Change it as follows): (.*)$", text, re.S)
+    match = re.search(r"(?:The app|Change it as follows|so that it does this|Rewrite it so that): "
+                      r"(.*)$", text, re.S)
     return (match.group(1) if match else text).strip()
 
 

@@ -28,19 +28,19 @@ def test_a_selection_grows_to_whole_lines():
 
 def test_the_reply_replaces_the_scope_and_nothing_else():
     reply = '```html\n  <button id="start" style="background: green">Start</button>\n```'
-    code, note = splice(PAGE, START, reply)
-    assert note == ""
-    assert code == PAGE.replace('<button id="start">',
+    edit, note = splice(PAGE, START, reply)
+    assert note == "" and edit is not None
+    assert edit.code == PAGE.replace('<button id="start">',
                                 '<button id="start" style="background: green">')
 
 
 def test_a_whole_page_reply_is_taken_only_when_the_rest_is_unchanged():
     same_rest = PAGE.replace('id="start">', 'id="start" class="go">')
-    code, _ = splice(PAGE, START, f"```html\n{same_rest}```")
-    assert code == same_rest
+    edit, _ = splice(PAGE, START, f"```html\n{same_rest}```")
+    assert edit is not None and edit.code == same_rest
     both_green = same_rest.replace('id="stop">', 'id="stop" class="go">')
-    code, note = splice(PAGE, START, f"```html\n{both_green}```")
-    assert code is None and "more than the selected lines" in note
+    edit, note = splice(PAGE, START, f"```html\n{both_green}```")
+    assert edit is None and "more than line 3" in note
 
 
 def test_the_prompt_shares_its_prefix_with_every_other_edit_and_ends_with_the_instruction():
@@ -50,7 +50,7 @@ def test_the_prompt_shares_its_prefix_with_every_other_edit_and_ends_with_the_in
     stable = whole[1].content[: whole[1].stable_prefix]
     assert scoped[1].content.startswith(stable) and scoped[1].stable_prefix == len(stable)
     tail = scoped[1].content[len(stable):]
-    assert "Rewrite only lines 3 to 3 of it" in tail
+    assert "this is line 3:" in tail
     assert '<button id="start">Start</button>' in tail
     assert tail.rstrip().endswith("make it green")
 

@@ -15,7 +15,13 @@ from desktop.core.generation.edits import apply_edit, looks_like_edit
 from desktop.core.generation.extract import extract_code, partial_page, raw_code
 from desktop.core.generation.kinds import extract_val, raw_val
 from desktop.core.generation.prompts import build_messages
-from desktop.core.generation.scoped import Scope, reply_text, scope_in_page_so_far, splice
+from desktop.core.generation.scoped import (
+    Scope,
+    ScopedEdit,
+    reply_text,
+    scope_in_page_so_far,
+    splice,
+)
 from desktop.core.providers.base import ChatRequest, Done, Error, Provider, TextDelta, Usage
 from desktop.core.providers.pricing import cost_usd
 
@@ -65,6 +71,7 @@ class GenerationResult:
     route_reason: str = ""  # why this provider served it (router.py)
     server_timing: dict[str, float] | None = None  # e.g. Cerebras's time_info
     kind: str = "page"  # or "val"
+    scoped: ScopedEdit | None = None  # a scoped edit's new scope and declared additions
 
     @property
     def cost_usd(self) -> float:
@@ -258,6 +265,8 @@ def _generate_scoped(provider: Provider, request: GenerationRequest, cancel: thr
 
     def show(text: str, count: int) -> CodeProgress:
         so_far = reply_text(text)
+        if not so_far.strip():  # nothing of the part yet: the page as it was
+            return CodeProgress(base, so_far, count)
         return CodeProgress(base[:scope.start] + so_far + base[scope.end:], so_far, count)
 
     early: list[str] = []
@@ -270,11 +279,14 @@ def _generate_scoped(provider: Provider, request: GenerationRequest, cancel: thr
         return found is not None
 
     yield from _stream_reply(provider, chat, started, reply, show, copied_past_the_scope)
-    code, note = None, ""
+    edit, note = None, ""
     if early:
-        code = base[:scope.start] + early[0] + base[scope.end:]
+        edit = ScopedEdit(base[:scope.start] + early[0] + base[scope.end:],
+                          scope.moved(scope.start, len(early[0])))
     elif reply.error is None and reply.finish == "stop":
-        code, note = splice(base, scope, reply.text)
+        edit, note = splice(base, scope, reply.text, request.instruction)
     elif reply.finish == "length":
-        note = "The reply was cut off before the rewritten lines ended; nothing changed."
-    yield _result(provider, request, reply, code, note, started)
+        note = (f"The reply was cut off before the new {scope.label(base)} ended; "
+                "nothing changed.")
+    result = _result(provider, request, reply, edit.code if edit else None, note, started)
+    yield replace(result, scoped=edit)

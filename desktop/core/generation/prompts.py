@@ -38,8 +38,8 @@ def build_messages(instruction: str, base_code: str, edit_format: str = "whole",
     if not base_code.strip():
         user = prompt_text("user_new" + suffix).strip().format(instruction=instruction.strip())
         return [system, Message("user", user)]
-    if scope is not None:
-        template = prompt_text("user_edit_scope").strip()
+    if scope is not None:  # an element picked, or lines (of markup or of script)
+        template = prompt_text("user_edit_element" if scope.name else "user_edit_scope").strip()
     else:
         template = prompt_text("user_edit_val" if kind == "val" else EDIT_TEMPLATES[edit_format]
                                ).strip()
@@ -50,8 +50,9 @@ def build_messages(instruction: str, base_code: str, edit_format: str = "whole",
     values = {"instruction": instruction.strip()}
     if scope is not None:
         first, last = scope.lines(base_code)
-        values |= {"first": first, "last": last,
-                   "selection": base_code[scope.start:scope.end]}
+        lines = f"line {first}" if first == last else f"lines {first} to {last}"
+        what = f"the element {scope.name} ({lines})" if scope.name else lines
+        values |= {"what": what, "selection": base_code[scope.start:scope.end]}
     rest = template[cut:].format(**values)
     if instruction_first:
         return [system, Message("user", f"Instruction: {instruction.strip()}\n\n{stable}{rest}")]

@@ -28,6 +28,7 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 
 from desktop.core import paths
 from desktop.core.generation.extract import scripts_of
+from desktop.core.generation.source_map import annotate
 from desktop.ui.app import PREVIEW_SCHEME
 from desktop.ui.preview.scheme import MAX_REQUESTS_PER_DOCUMENT, PreviewSchemeHandler
 
@@ -175,6 +176,8 @@ class PreviewView(QWebEngineView):
             lambda url: self.report.refused.append(f"tried to open {url}"))
         for script in (_page_script("morph.js", QWebEngineScript.ScriptWorldId.ApplicationWorld,
                                     subframes=False),
+                       _page_script("picker.js", QWebEngineScript.ScriptWorldId.ApplicationWorld,
+                                    subframes=False),
                        _page_script("guard.js", QWebEngineScript.ScriptWorldId.MainWorld,
                                     subframes=True)):
             page.scripts().insert(script)
@@ -210,7 +213,8 @@ class PreviewView(QWebEngineView):
         return self._profile
 
     def show_html(self, html: str, tag: object = None) -> None:
-        """Load the document afresh: its scripts run."""
+        """Load the document afresh: its scripts run. The page is served with each element's
+        place in `html` on it (source_map.annotate), for the element picker."""
         self._number += 1
         self._pending = {self._number: (tag, time.perf_counter())}
         self._pending_url = None
@@ -219,7 +223,7 @@ class PreviewView(QWebEngineView):
         self._next_patch = None
         self.report = ConsoleReport()
         self._watch()
-        self._load_when_ready(self._handler.publish(self._number, html, self.origin))
+        self._load_when_ready(self._handler.publish(self._number, annotate(html), self.origin))
 
     def show_url(self, url: str, tag: object = None) -> None:
         """Load a page that a local val serves (only 127.0.0.1 ever comes here)."""
@@ -263,7 +267,7 @@ class PreviewView(QWebEngineView):
         # the morph: then the page is loaded afresh instead of throwing in its console.
         self.page().runJavaScript(
             f"typeof window.__keystrokeMorph === 'function' && "
-            f"(window.__keystrokeMorph({json.dumps(html)}), true)",
+            f"(window.__keystrokeMorph({json.dumps(annotate(html))}), true)",
             QWebEngineScript.ScriptWorldId.ApplicationWorld, patched)
 
     def _on_loading_changed(self, info: QWebEngineLoadingInfo) -> None:

@@ -1,0 +1,87 @@
+"""Pick an element in the preview: the bridge to resources/web/picker.js.
+
+The script runs in the isolated world, so the page can neither call it nor see it; it
+answers through console messages that start with a token only that world is told, so a page
+that logs the same words is not believed. Picks name elements by their source spans (the
+served copy carries them, source_map.annotate), which is all the window needs."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWebEngineCore import QWebEngineScript
+
+from desktop.ui.preview.view import PreviewView
+
+
+@dataclass(frozen=True)
+class PickedElement:
+    start: int
+    end: int
+    label: str
+
+
+def _span(source: str | None) -> tuple[int, int] | None:
+    start, dash, end = (source or "").partition("-")
+    return (int(start), int(end)) if dash and start.isdigit() and end.isdigit() else None
+
+
+class ElementPicker(QObject):
+    picked = Signal(list)  # [PickedElement], in the order they were picked
+    text_edited = Signal(int, int, str, str)  # the element's span, its text before, after
+    left = Signal()  # Esc in the preview
+
+    def __init__(self, view: PreviewView, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.view = view
+        self.active = False
+        self._token = f"keystroke-picker-{secrets.token_hex(12)}:"
+        self._shown: list[str] = []  # spans outlined as picked ("START-END")
+        self._pointed = ""  # the span the editor's cursor is in
+        view.page().console_message.connect(self._on_console)
+        view.page_shown.connect(lambda _tag, _ms: self._apply())
+
+    def set_active(self, active: bool) -> None:
+        self.active = active
+        self._apply()
+
+    def show_spans(self, spans: list[tuple[int, int]]) -> None:
+        """Outline these elements as picked (the scope, in the code the preview shows)."""
+        self._shown = [f"{start}-{end}" for start, end in spans]
+        self._apply()
+
+    def point_at(self, span: tuple[int, int] | None) -> None:
+        """Outline the element the editor's cursor is in (dashed), or none."""
+        self._pointed = f"{span[0]}-{span[1]}" if span else ""
+        self._run(f"point({json.dumps(self._pointed)})")
+
+    def _apply(self) -> None:
+        call = (f"start({json.dumps(self._token)}, {json.dumps(self._shown)})" if self.active
+                else f"stop(), window.__keystrokePicker.show({json.dumps(self._shown)})")
+        self._run(call)
+        if self._pointed:
+            self._run(f"point({json.dumps(self._pointed)})")
+
+    def _run(self, call: str) -> None:
+        self.view.page().runJavaScript(
+            f"window.__keystrokePicker && window.__keystrokePicker.{call}",
+            QWebEngineScript.ScriptWorldId.ApplicationWorld)
+
+    def _on_console(self, _level: int, message: str, _line: int, _source: str) -> None:
+        if not message.startswith(self._token):
+            return
+        try:
+            said = json.loads(message[len(self._token):])
+        except ValueError:
+            return
+        if said.get("kind") == "picked":
+            items = [(_span(item.get("src")), str(item.get("label", "")))
+                     for item in said.get("items", [])]
+            self.picked.emit([PickedElement(*span, label) for span, label in items if span])
+        elif said.get("kind") == "text" and (span := _span(said.get("src"))):
+            self.text_edited.emit(*span, str(said.get("before", "")), str(said.get("text", "")))
+        elif said.get("kind") == "leave":
+            self.left.emit()
