@@ -216,10 +216,15 @@ def scope_in_page_so_far(reply: str, code: str, scope: Scope) -> str | None:
     return None if found < 0 else page[len(head): found]
 
 
+_DOCUMENT_START = re.compile(r"\s*(<!doctype|<html[\s>])", re.IGNORECASE)
+
+
 def _is_whole_page(new: str, code: str, scope: Scope) -> bool:
     """Did the model write the whole file back although asked for one part? (Its reply
     then starts like the code before the scope does.)"""
     before = code[: scope.start].strip()
     head = before.split("\n", 1)[0].strip()
+    if _DOCUMENT_START.match(new) and not _DOCUMENT_START.match(code[scope.start:scope.end]):
+        return True
     return bool(head) and len(new) > (scope.end - scope.start) + len(before) // 2 and \
         new.lstrip().startswith(head)

@@ -15,11 +15,11 @@ import encodings.utf_16_le  # noqa: F401
 
 from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontDatabase, QKeyEvent, QPainter, QTextCursor
-from PySide6.QtWidgets import QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
 from desktop.ui.editor.ghost_text import GhostText, next_word
 from desktop.ui.editor.highlighter import WebHighlighter
-from desktop.ui.editor.qt_positions import utf16_len
+from desktop.ui.editor.qt_positions import char_offset, utf16_len
 
 _MODIFIER_KEYS = {Qt.Key.Key_Control, Qt.Key.Key_Shift, Qt.Key.Key_Alt, Qt.Key.Key_Meta,
                   Qt.Key.Key_AltGr, Qt.Key.Key_CapsLock}
@@ -51,6 +51,10 @@ class _LineNumberArea(QWidget):
 
 class CodeEditor(QPlainTextEdit):
     edited_by_user = Signal()
+    # A person selected code, or put the cursor somewhere: character offsets in the text
+    # (not Qt's UTF-16 positions). Replacing the text quietly emits neither.
+    selected_by_user = Signal(int, int)
+    cursor_moved_by_user = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,6 +68,7 @@ class CodeEditor(QPlainTextEdit):
         self._quiet = False
         self.ghost = GhostText(self)
         self.cursorPositionChanged.connect(self._cursor_moved)
+        self.selectionChanged.connect(self._selection_changed)
         self.blockCountChanged.connect(self._update_margin)
         self.updateRequest.connect(self._scroll_numbers)
         self.textChanged.connect(self._on_text_changed)
@@ -131,6 +136,41 @@ class CodeEditor(QPlainTextEdit):
     def _cursor_moved(self) -> None:
         if self.ghost.active and self.textCursor().position() != self.ghost.position:
             self.ghost.clear()
+        if not self._quiet and not self.textCursor().hasSelection():
+            self.cursor_moved_by_user.emit(
+                char_offset(self.toPlainText(), self.textCursor().position()))
+
+    def _selection_changed(self) -> None:
+        cursor = self.textCursor()
+        if self._quiet or not cursor.hasSelection():
+            return
+        text = self.toPlainText()
+        start, end = sorted((cursor.selectionStart(), cursor.selectionEnd()))
+        self.selected_by_user.emit(char_offset(text, start), char_offset(text, end))
+
+    def mark_scope(self, start: int, end: int, scroll: bool = True) -> None:
+        """Shade the part a scoped edit is aimed at (character offsets), and bring it into
+        view; start == end clears the shade."""
+        text = self.toPlainText()
+        if start >= end or end > len(text):
+            self.setExtraSelections([])
+            return
+        shade = QTextEdit.ExtraSelection()
+        shade.format.setBackground(QColor(37, 99, 235, 40))
+        shade.cursor = QTextCursor(self.document())
+        shade.cursor.setPosition(utf16_len(text[:start]))
+        shade.cursor.setPosition(utf16_len(text[:end]), QTextCursor.MoveMode.KeepAnchor)
+        self.setExtraSelections([shade])
+        # Never move the cursor of someone typing here, or take away their selection.
+        if scroll and not self.hasFocus() and not self.textCursor().hasSelection():
+            at = QTextCursor(self.document())
+            at.setPosition(utf16_len(text[:start]))
+            self._quiet = True
+            try:
+                self.setTextCursor(at)
+            finally:
+                self._quiet = False
+            self.centerCursor()
 
     def focusOutEvent(self, event) -> None:
         self.ghost.clear()

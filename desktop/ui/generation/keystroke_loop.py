@@ -13,6 +13,7 @@ import itertools
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.core.generation.generate import GenerationResult
+from desktop.core.generation.scoped import Scope
 from desktop.core.providers import registry
 from desktop.core.routing import commit
 from desktop.core.routing.engine import Engine
@@ -33,6 +34,7 @@ class KeystrokeLoop(QObject):
     notice = Signal(str, bool)  # something the user should read; True: an error
     latency_measured = Signal(float)  # last keystroke → page in the preview, ms
     route_chosen = Signal(str)  # why the request just started goes where it goes
+    scope_changed = Signal(object)  # the Scope of base_code aimed at now, or None
 
     def __init__(self, engine: Engine, parent: QObject | None = None,
                  options: LoopOptions | None = None) -> None:
@@ -43,6 +45,7 @@ class KeystrokeLoop(QObject):
         self.state = LoopState.IDLE
         self.want_strong = False  # the toolbar toggle: Enter asks the strong tier
         self.base_code = ""
+        self.scope: Scope | None = None  # only this part of base_code is regenerated
         self.generations_started = 0
         self.requests = ModelRequests(engine, options, self)
         self.requests.finished.connect(
@@ -95,6 +98,18 @@ class KeystrokeLoop(QObject):
             self._set_state(LoopState.WAITING)
         self._debounce.start(self.settings.debounce_ms)
 
+    def set_scope(self, scope: Scope | None) -> None:
+        """Aim what is typed at one part of the code (None: the whole file again); what
+        is typed is generated again for it."""
+        if scope == self.scope and (scope is None or scope.name == self.scope.name):
+            return
+        self.scope = scope
+        self.scope_changed.emit(scope)
+        self._draft = None
+        if self._instruction.strip() and self.state is not LoopState.KEEPING:
+            self._set_state(LoopState.WAITING)
+            self._debounce.start(self.settings.debounce_ms)
+
     def page_failed(self, failure: str) -> None:
         """The page or val on screen failed: if it is the draft, Enter may escalate."""
         if self._draft is not None and self._draft.provider not in commit.STRONG_TIER:
@@ -146,10 +161,14 @@ class KeystrokeLoop(QObject):
             self._debounce.start(self.settings.debounce_ms)
 
     def code_edited_by_hand(self, code: str) -> None:
-        """A person edited the code: that is the base now, and no model is involved."""
+        """A person edited the code: that is the base now, and no model is involved. A
+        scope (offsets into the old code) is dropped with it."""
         self.requests.stop_prefill()
         self._drop_pending()
         self.base_code = code
+        if self.scope is not None:
+            self.scope = None
+            self.scope_changed.emit(None)
 
     def fix(self, errors: list[str], attempt: int | None, screenshot: bytes | None) -> None:
         """Fix errors in the page on screen: `attempt` None for Fix it (a person asked),
@@ -164,7 +183,7 @@ class KeystrokeLoop(QObject):
         self._drop_pending()
         self._instruction = plan.instruction
         self._set_state(LoopState.KEEPING, "Fixing, then keeping it…")
-        self._launch(plan.instruction, plan.route, screenshot)
+        self._launch(plan.instruction, plan.route, screenshot, scoped=False)
 
     def preview_shown(self, tag: object) -> None:
         latency = self._clock.painted(tag)
@@ -207,28 +226,31 @@ class KeystrokeLoop(QObject):
             self.state_changed.emit("Waiting for the model…")
             return
         cached = (self.engine.cache.get(instruction, self.base_code,
-                                        self.engine.cache_key(decision))
+                                        self.requests.cache_key(decision, self.scope))
                   if self.options.use_cache else None)
         if cached is not None:
             self._cancel_running()
             self._finish(cached, current=True)
             return
         running = self.requests.running
-        if running and (running.request.instruction, running.request.base_code) == (
-                instruction, self.base_code):
+        if running and (running.request.instruction, running.request.base_code,
+                        running.request.scope) == (instruction, self.base_code, self.scope):
             return  # the same request is already on its way
         self._cancel_running()
         self._launch(instruction, decision)
 
     def _launch(self, instruction: str, decision: RouteDecision,
-                screenshot: bytes | None = None) -> None:
+                screenshot: bytes | None = None, scoped: bool = True) -> None:
+        """`scoped`: aimed at the scope, if one is set (a fix is for the whole page: its
+        errors may be anywhere)."""
         self._partial.drop()
         self.generations_started += 1
         if self.state is not LoopState.KEEPING:
             self._set_state(LoopState.GENERATING)
         self.route_chosen.emit(decision.reason)
         self.state_changed.emit(f"Generating with {registry.label(decision.provider_id)}…")
-        self.requests.start(instruction, self.base_code, decision, screenshot)
+        self.requests.start(instruction, self.base_code, decision, screenshot,
+                            self.scope if scoped else None)
 
     def _cancel_running(self) -> None:
         self.requests.cancel()
@@ -287,8 +309,13 @@ class KeystrokeLoop(QObject):
         self.state_changed.emit("No code in the reply" if result.error is None else "Failed")
 
     def _keep(self, result: GenerationResult) -> None:
+        """The result is the base now. A scoped one is recorded with its scope's name, and
+        the scope follows the rewritten part (scoped.ScopedEdit.scope)."""
         assert result.code is not None
         instruction = self._instruction.strip()
+        if result.scoped is not None and self.scope is not None:
+            instruction = f"{self.scope.label(self.base_code)}: {instruction}"
+            self.scope = result.scoped.scope
         previous_base = self.base_code
         self.base_code = result.code
         self._draft = None
@@ -296,6 +323,8 @@ class KeystrokeLoop(QObject):
         self._instruction = ""
         self._set_state(LoopState.IDLE)
         self.committed.emit(instruction, result, previous_base)
+        if result.scoped is not None and self.scope is not None:
+            self.scope_changed.emit(self.scope)
         self.state_changed.emit("Kept. Type the next change")
         self.requests.prefill(self.base_code, self.settings.edit_format)
 

@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Signal
 from desktop.core.generation.generate import CodeProgress, GenerationRequest, GenerationResult
 from desktop.core.generation.kinds import kind_for
 from desktop.core.generation.prompts import build_messages
+from desktop.core.generation.scoped import Scope
 from desktop.core.providers.base import ChatRequest
 from desktop.core.routing.engine import Engine
 from desktop.core.routing.router import RouteDecision
@@ -47,16 +48,22 @@ class ModelRequests(QObject):
         self._ids = itertools.count(1)
         self._warming: threading.Event | None = None
 
+    def cache_key(self, decision: RouteDecision, scope: Scope | None) -> str:
+        """The engine's cache key for this route; a scoped result is its own entry."""
+        key = self.engine.cache_key(decision)
+        return key if scope is None else f"{key}|scope {scope.start}-{scope.end}"
+
     def start(self, instruction: str, base_code: str, decision: RouteDecision,
-              screenshot: bytes | None = None) -> None:
+              screenshot: bytes | None = None, scope: Scope | None = None) -> None:
         settings = self.engine.settings
+        kind = kind_for(instruction, base_code)
         request = GenerationRequest(instruction, base_code, settings.max_tokens,
-                                    settings.temperature, settings.edit_format,
-                                    kind_for(instruction, base_code), screenshot,
-                                    not self.options.prefix_friendly_prompt)
+                                    settings.temperature, settings.edit_format, kind,
+                                    screenshot, not self.options.prefix_friendly_prompt,
+                                    scope if kind == "page" else None)
         self.cancel()
         engine, request_id, cancel = self.engine, next(self._ids), threading.Event()
-        cache_key = engine.cache_key(decision)
+        cache_key = self.cache_key(decision, request.scope)
         running = Running(request_id, request, cancel, decision)
 
         def work(emit) -> GenerationResult:

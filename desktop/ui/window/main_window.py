@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -44,6 +45,7 @@ from desktop.ui.window.file_actions import FileActions
 from desktop.ui.window.model_actions import ModelActions
 from desktop.ui.window.notice_banner import NoticeBanner
 from desktop.ui.window.prompt_box import PromptBox
+from desktop.ui.window.scope_actions import ScopeActions
 from desktop.ui.window.status_bar import StatusBar
 from desktop.ui.window.thread_reminder import ThreadReminder
 from desktop.ui.window.version_actions import VersionActions
@@ -77,6 +79,8 @@ class MainWindow(QMainWindow):
         self.completions = EditorCompletions(
             self.editor, settings, lambda: self.loop.requests.running is not None, self)
         self.rewrite = SelectionRewrite(self.editor, self.engine, self)
+        self.scoping = ScopeActions(self, self.loop, self.editor, self.preview)
+        self.prompt_row.insertWidget(0, self.scoping.chip, 0, Qt.AlignmentFlag.AlignTop)
         self.exports = ExportActions(self, settings, self.store, self.show_notice)
         self.models = ModelActions(self, settings, self.loop, self.status, self.show_notice,
                                    model_override)
@@ -125,7 +129,10 @@ class MainWindow(QMainWindow):
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 8, 8, 4)
-        for part in (self.prompt, self.banner, self.thread_bar):
+        self.prompt_row = QHBoxLayout()  # the scope chip goes before the prompt
+        self.prompt_row.addWidget(self.prompt, 1)
+        layout.addLayout(self.prompt_row)
+        for part in (self.banner, self.thread_bar):
             layout.addWidget(part)
         layout.addWidget(split, 1)
         self.setCentralWidget(central)
@@ -158,6 +165,7 @@ class MainWindow(QMainWindow):
         self._action(edit_menu, "&Next Version", versions.next_version, "Ctrl+Alt+Shift+Z")
         self._action(edit_menu, "Start a &Fresh Thread", self.session.fresh_thread)
         self._action(edit_menu, "&Rewrite Selected Lines…", self.rewrite.open, "Ctrl+K")
+        edit_menu.addAction(self.scoping.pick_toggle)
         view_menu = self.menuBar().addMenu("&View")
         self._action(view_menu, "&Usage and Cost…", lambda: UsageDialog(self.store, self).open())
         self._action(view_menu, "&Outbox…",
@@ -172,6 +180,7 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
         self.strong_toggle = models.strong_toggle
         toolbar.addAction(self.strong_toggle)
+        toolbar.addAction(self.scoping.pick_toggle)
         self._action(toolbar, "Providers…", models.show_settings)
 
     def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
@@ -210,6 +219,8 @@ class MainWindow(QMainWindow):
         self.rewrite.kept.connect(self._on_rewrite_kept)
         self.rewrite.reply_received.connect(self._record_reply)
         self.rewrite.status.connect(self.state_label.setText)
+        self.scoping.status.connect(self.state_label.setText)
+        self.scoping.code_changed.connect(self._take_direct_edit)
         for changed in (self.models.model_ready, self.models.settings_saved):
             changed.connect(lambda: self.completions.reopen(self.engine.local, self.engine.gate))
         self.models.model_failed.connect(
@@ -273,6 +284,17 @@ class MainWindow(QMainWindow):
         if note:
             self.session.record_outside_change(code, note)
         self.session.text_changed("", code)
+
+    def _take_direct_edit(self, code: str, note: str) -> None:
+        """A change made in the preview (text typed in place): the base, a version, and
+        patched into the page at once, without a reload."""
+        self.loop.code_edited_by_hand(code)
+        self.editor.set_code_quietly(code)
+        self.preview.patch_html(code)
+        self.session.record_outside_change(code, note)
+        self.session.text_changed(self.prompt.toPlainText(), code)
+        self.files.save_to_folder(code)
+        self.state_label.setText(f"{note} — written to the code")
 
     def _record_reply(self, instruction: str, result: GenerationResult) -> None:
         self.session.record_draft(instruction, result)

@@ -1,0 +1,120 @@
+"""In the window: pick the Start button in the real preview, type "make it green", and only
+that button changes; Enter keeps it as a version named by its scope; double-click its label,
+type "Go", Enter: the source says "Go" and that is a version too. The model is scripted."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
+
+from desktop.core.settings import Settings
+from tests.fakes.scripted_provider import ScriptedProvider
+from tests.ui.conftest import close_and_delete, open_window
+from tests.ui.test_element_picker import centre_of, js
+from tests.ui.test_history import commit, press, stored
+
+TWO_BUTTONS = ("<!DOCTYPE html>\n<html><head><style>\nbutton { font-size: 20px; margin: 20px; }"
+               "\n</style></head>\n<body>\n  <button id=\"start\">Start</button>\n"
+               "  <button id=\"stop\">Stop</button>\n</body></html>\n")
+GREEN = '<button id="start" style="background: green">Start</button>'
+
+
+def reply(instruction: str) -> str:
+    if instruction == "make it green":  # asked for the picked button only
+        return f"```html\n{GREEN}\n```"
+    if instruction == "make it bold":  # a part that does not fit: the page changes
+        return "```html\n<!DOCTYPE html>\n<html><body><b>other</b></body></html>\n```"
+    return f"```html\n{TWO_BUTTONS}```"
+
+
+@pytest.fixture
+def win(qtbot):
+    provider = ScriptedProvider(reply=reply, chunks=6, delay_s=0.02)
+    window = open_window(qtbot, Settings(debounce_ms=100, strong_model_id="",
+                                         completions=False), provider=provider)
+    commit(qtbot, window, "two buttons")
+    window.provider = provider
+    yield window
+    close_and_delete(window)
+
+
+def shaded(win) -> str:
+    selections = win.editor.extraSelections()  # kept: its cursors die with the list
+    return selections[0].cursor.selectedText() if selections else ""
+
+
+def pick(qtbot, win, selector: str, **mods) -> None:
+    win.scoping.pick_toggle.setChecked(True)
+    qtbot.waitUntil(lambda: js(qtbot, win.preview, "document.documentElement.style.cursor")
+                    == "crosshair", timeout=5000)
+    target = win.preview.focusProxy() or win.preview
+    qtbot.mouseClick(target, Qt.MouseButton.LeftButton, pos=centre_of(qtbot, win.preview,
+                                                                       selector), **mods)
+
+
+def test_a_picked_button_alone_turns_green_and_is_kept_with_its_scope(qtbot, win):
+    pick(qtbot, win, "#start")
+    qtbot.waitUntil(lambda: win.scoping.chip.isVisible(), timeout=5000)
+    assert win.scoping.chip.label.text() == "button#start"
+    assert shaded(win) == '<button id="start">Start</button>', "the editor shows where"
+    win.prompt.setPlainText("make it green")
+    qtbot.waitUntil(lambda: win.loop.draft is not None, timeout=10000)
+    assert win.provider.requests[-1].messages[-1].content.rstrip().endswith(
+        "Rewrite it so that: make it green")
+    assert win.editor.toPlainText() == TWO_BUTTONS.replace(
+        '<button id="start">Start</button>', GREEN), "nothing outside the scope changed"
+    qtbot.waitUntil(lambda: js(qtbot, win.preview, "getComputedStyle(document.getElementById"
+                               "('start')).backgroundColor") == "rgb(0, 128, 0)", timeout=5000)
+    assert js(qtbot, win.preview, "getComputedStyle(document.getElementById('stop'))"
+                                  ".backgroundColor") != "rgb(0, 128, 0)"
+    press(qtbot, win.prompt, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: win.history.list.count() == 2, timeout=5000)
+    assert win.history.list.item(0).text().split("\n")[0] == "button#start: make it green"
+    qtbot.waitUntil(lambda: [tuple(row) for row in stored(
+        "SELECT instruction FROM versions ORDER BY id DESC LIMIT 1")]
+        == [("button#start: make it green",)], timeout=5000)
+    assert win.scoping.chip.label.text() == "button#start", "the scope follows the new button"
+    assert shaded(win) == GREEN
+    win.scoping.chip.close_button.click()
+    assert not win.scoping.chip.isVisible() and win.loop.scope is None
+
+
+def test_a_reply_that_does_not_fit_the_scope_changes_nothing_and_says_so(qtbot, win):
+    pick(qtbot, win, "#stop")
+    qtbot.waitUntil(lambda: win.scoping.chip.label.text() == "button#stop", timeout=5000)
+    win.prompt.setPlainText("make it bold")
+    qtbot.waitUntil(lambda: "nothing changed" in win.banner.text(), timeout=10000)
+    assert win.editor.toPlainText() == TWO_BUTTONS
+
+
+def test_text_typed_into_the_preview_reaches_the_source_as_a_version(qtbot, win):
+    pick(qtbot, win, "#start")
+    qtbot.waitUntil(lambda: win.scoping.chip.isVisible(), timeout=5000)
+    target = win.preview.focusProxy() or win.preview
+    point = centre_of(qtbot, win.preview, "#start")
+    qtbot.mouseDClick(target, Qt.MouseButton.LeftButton, pos=point)  # Chromium counts this
+    qtbot.mouseClick(target, Qt.MouseButton.LeftButton, pos=point)  # and this: a double click
+    qtbot.waitUntil(lambda: js(qtbot, win.preview, "document.activeElement.id") == "start",
+                    timeout=5000)
+    qtbot.keyClicks(target, "Go")
+    qtbot.keyClick(target, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: '<button id="start">Go</button>' in win.editor.toPlainText(),
+                    timeout=5000)
+    assert win.loop.base_code == TWO_BUTTONS.replace(">Start<", ">Go<")
+    qtbot.waitUntil(lambda: win.history.list.count() == 2, timeout=5000)
+    assert "Text of button#start" in win.history.list.item(0).text()
+    assert win.scoping.chip.label.text() == "button#start"
+
+
+def test_selected_lines_become_the_scope(qtbot, win):
+    code = win.editor.toPlainText()
+    cursor = win.editor.textCursor()
+    at = code.index('id="stop"')
+    cursor.setPosition(at)
+    cursor.setPosition(at + 4, QTextCursor.MoveMode.KeepAnchor)
+    win.editor.setTextCursor(cursor)
+    line = code[:at].count("\n") + 1
+    assert win.scoping.chip.label.text() == f"line {line}"
+    assert win.loop.scope is not None
+    assert code[win.loop.scope.start:win.loop.scope.end] == '  <button id="stop">Stop</button>'
