@@ -150,3 +150,19 @@ def test_a_style_change_is_written_on_the_element_only():
         "background": "#22c55e", "font-size": "20px"}
     with pytest.raises(DirectEditError, match="pick it again"):
         set_style(PAGE, 0, 5, "color", "red")
+
+
+def test_a_streamed_rewrite_is_shown_whole_at_every_step():
+    from desktop.core.generation.streamed_rewrite import StreamedRewrite
+
+    new = PAGE.replace("<h1>Pomodoro &amp; more</h1>", "<h1>Pomodoro</h1>\n  <p>Focus.</p>")
+    rewrite = StreamedRewrite(PAGE)
+    old_lines = [line.strip() for line in PAGE.split("\n") if line.strip()]
+    for cut in range(0, len(new), 7):
+        page = rewrite.page(new[:cut])
+        shown = [line.strip() for line in page.split("\n") if line.strip()]
+        missing = [line for line in old_lines if line not in shown
+                   and line != "<h1>Pomodoro &amp; more</h1>"]
+        assert not missing, f"at {cut} characters the page lost {missing}"
+        assert page.rstrip().endswith("</body></html>")
+    assert rewrite.page(new) == new

@@ -22,6 +22,7 @@ from desktop.core.generation.scoped import (
     scope_in_page_so_far,
     splice,
 )
+from desktop.core.generation.streamed_rewrite import StreamedRewrite
 from desktop.core.providers.base import ChatRequest, Done, Error, Provider, TextDelta, Usage
 from desktop.core.providers.pricing import cost_usd
 
@@ -168,16 +169,24 @@ def _stream_reply(provider: Provider, chat: ChatRequest, started: float, reply: 
     reply.deltas += len(parts)
 
 
-def _page_so_far(kind: str) -> Callable[[str, int], CodeProgress | None]:
+def _page_so_far(kind: str, base: str = "") -> Callable[[str, int], CodeProgress | None]:
     """The page (or the val) as it grows. An edit (blocks or a diff) is not a page, so it
-    shows nothing until it has been applied."""
+    shows nothing until it has been applied. A page rewritten whole is shown with the rest
+    of the old page after the part written so far (streamed_rewrite.py), never cut short."""
+    rewrite = StreamedRewrite(base) if base.strip() and kind == "page" else None
+
     def show(text: str, count: int) -> CodeProgress | None:
         if kind == "val":
             page = raw_val(text)
             raw = page or ""
         else:
-            page = None if looks_like_edit(text) else partial_page(text)
             raw = raw_code(text) or ""
+            if looks_like_edit(text):
+                page = None
+            elif rewrite is not None and raw.strip():
+                page = rewrite.page(raw)
+            else:
+                page = partial_page(text)
         return CodeProgress(page, raw, count, kind) if page else None
     return show
 
@@ -211,7 +220,8 @@ def generate(provider: Provider, request: GenerationRequest,
                            prediction=predicted if provider.prediction else None)
 
     reply = _Reply()
-    yield from _stream_reply(provider, chat(fmt), started, reply, _page_so_far(request.kind))
+    yield from _stream_reply(provider, chat(fmt), started, reply,
+                             _page_so_far(request.kind, request.base_code))
     code, note = None, ""
     if reply.finish != "cancelled" and reply.error is None:
         if val:
@@ -224,7 +234,7 @@ def generate(provider: Provider, request: GenerationRequest,
                 note = edit.message + " Asked the model for the whole file instead."
                 first = reply.text
                 yield from _stream_reply(provider, chat("whole"), started, reply,
-                                         _page_so_far("page"))
+                                         _page_so_far("page", request.base_code))
                 code = extract_code(reply.text) if reply.finish != "cancelled" else None
                 reply.text = first + "\n\n" + reply.text
         else:

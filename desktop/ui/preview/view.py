@@ -237,10 +237,13 @@ class PreviewView(QWebEngineView):
         self._watch()
         self._load_when_ready(QUrl(url))
 
-    def patch_html(self, html: str, tag: object = None) -> None:
+    def patch_html(self, html: str, tag: object = None, scripts_later: bool = False) -> None:
         """Bring the live page to `html` in place when only markup and styles changed,
-        keeping scroll position, typed input and focus; otherwise load it afresh."""
-        if self._shown_scripts is None or scripts_of(html) != self._shown_scripts:
+        keeping scroll position, typed input and focus; otherwise load it afresh.
+        `scripts_later`: a rewrite still streaming in, whose changed scripts run at its final
+        load; until then it is patched (a reload per frame would flash a blank page)."""
+        if self._shown_scripts is None or (scripts_of(html) != self._shown_scripts
+                                           and not scripts_later):
             self.show_html(html, tag)
             return
         if self._patching:  # one patch at a time; only the newest waiting one matters
@@ -260,7 +263,7 @@ class PreviewView(QWebEngineView):
                 return
             self.page_shown.emit(tag, (time.perf_counter() - started) * 1000)
             if self._next_patch is not None:
-                self.patch_html(*self._next_patch)
+                self.patch_html(*self._next_patch, scripts_later)
                 self._next_patch = None
 
         # A document that is being replaced (a navigation, a new renderer) may not have

@@ -244,8 +244,8 @@ class MainWindow(QMainWindow):
         if final:
             self.host.load(code, tag)  # the finished page, with its scripts running
         elif self.loop.streaming_kind == "page":
-            if self.loop.options.patch_partial_pages:
-                self.preview.patch_html(code, tag)
+            if self.loop.options.patch_partial_pages:  # a rewrite's scripts run at its end
+                self.preview.patch_html(code, tag, scripts_later=bool(self.loop.base_code))
             else:
                 self.preview.show_html(code, tag)
         # a val streams into the editor only; it runs once it is whole
