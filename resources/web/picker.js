@@ -14,6 +14,9 @@
   let pointed = null;  // what the editor's cursor is in
   let editing = null;  // {element, before}
   const boxes = new Map();  // element -> its outline
+  const crosshair = document.createElement("style");  // the pointer, over the page's own
+  crosshair.setAttribute("data-keystroke-picker", "");
+  crosshair.textContent = "* { cursor: crosshair !important; }";
 
   function say(message) {
     console.debug(token + JSON.stringify(message));
@@ -169,8 +172,8 @@
         window.addEventListener(type, onKey, true);
       }
       window.addEventListener("input", stopInput, true);
-      document.documentElement.style.cursor = "crosshair";
     }
+    if (!crosshair.isConnected) document.documentElement.appendChild(crosshair);
     token = secret;
     show(sources);
     return true;
@@ -186,7 +189,7 @@
       window.removeEventListener(type, onKey, true);
     }
     window.removeEventListener("input", stopInput, true);
-    document.documentElement.style.cursor = "";
+    crosshair.remove();
     token = null;
     hover = null;
     redraw();

@@ -26,10 +26,13 @@ PAGE = """<!DOCTYPE html>
 """
 
 
-def js(qtbot, view, script):
+PICKING = "document.querySelector('style[data-keystroke-picker]') !== null"
+
+
+def js(qtbot, view, script, timeout: int = 5000):
     box = []
     view.page().runJavaScript(script, 0, box.append)
-    qtbot.waitUntil(lambda: bool(box), timeout=5000)
+    qtbot.waitUntil(lambda: bool(box), timeout=timeout)
     return box[0]
 
 
@@ -48,8 +51,7 @@ def click(qtbot, view, selector: str, modifier=Qt.KeyboardModifier.NoModifier) -
 
 
 def picking(qtbot, view) -> None:
-    qtbot.waitUntil(lambda: js(qtbot, view, "document.documentElement.style.cursor")
-                    == "crosshair", timeout=5000)
+    qtbot.waitUntil(lambda: js(qtbot, view, PICKING) is True, timeout=5000)
 
 
 def shown_picker(qtbot):

@@ -11,7 +11,7 @@ from PySide6.QtGui import QTextCursor
 from desktop.core.settings import Settings
 from tests.fakes.scripted_provider import ScriptedProvider
 from tests.ui.conftest import close_and_delete, open_window
-from tests.ui.test_element_picker import centre_of, js
+from tests.ui.test_element_picker import PICKING, centre_of, js
 from tests.ui.test_history import commit, press, stored
 
 TWO_BUTTONS = ("<!DOCTYPE html>\n<html><head><style>\nbutton { font-size: 20px; margin: 20px; }"
@@ -44,10 +44,10 @@ def shaded(win) -> str:
     return selections[0].cursor.selectedText() if selections else ""
 
 
-def pick(qtbot, win, selector: str, **mods) -> None:
+def pick(qtbot, win, selector: str, timeout: int = 5000, **mods) -> None:
+    """`timeout`: longer while a real model computes beside the page."""
     win.scoping.pick_toggle.setChecked(True)
-    qtbot.waitUntil(lambda: js(qtbot, win.preview, "document.documentElement.style.cursor")
-                    == "crosshair", timeout=5000)
+    qtbot.waitUntil(lambda: js(qtbot, win.preview, PICKING, timeout) is True, timeout=timeout)
     target = win.preview.focusProxy() or win.preview
     qtbot.mouseClick(target, Qt.MouseButton.LeftButton, pos=centre_of(qtbot, win.preview,
                                                                        selector), **mods)
@@ -118,3 +118,25 @@ def test_selected_lines_become_the_scope(qtbot, win):
     assert win.scoping.chip.label.text() == f"line {line}"
     assert win.loop.scope is not None
     assert code[win.loop.scope.start:win.loop.scope.end] == '  <button id="stop">Stop</button>'
+
+
+def test_the_style_panel_writes_the_picked_element_and_rests_into_a_version(qtbot, win):
+    pick(qtbot, win, "#start")
+    qtbot.waitUntil(win.scoping.style_panel.isVisible, timeout=5000)
+    assert win.scoping.style_panel.title.text() == "button#start"
+    font = win.scoping.style_panel.sizes["font-size"]
+    for size in (24, 26, 28):  # as if dragged: each step reaches the source and the page
+        font.setValue(size)
+        assert f'<button id="start" style="font-size: {size}px">Start</button>' in \
+            win.editor.toPlainText()
+        qtbot.waitUntil(lambda s=size: js(qtbot, win.preview, "getComputedStyle(document."
+                                          "getElementById('start')).fontSize") == f"{s}px",
+                        timeout=3000)
+    assert js(qtbot, win.preview, "getComputedStyle(document.getElementById('stop')).fontSize"
+              ) == "20px", "only the picked element"
+    qtbot.waitUntil(lambda: win.history.list.count() == 2, timeout=5000)  # once it rests
+    assert win.history.list.item(0).text().split("\n")[0] == \
+        "Style of button#start: font-size 28px"
+    assert win.scoping.chip.label.text() == "button#start"
+    win.scoping.style_panel.sizes["padding"].setValue(8)
+    assert 'style="font-size: 28px; padding: 8px"' in win.loop.base_code

@@ -99,8 +99,8 @@ class KeystrokeLoop(QObject):
         self._debounce.start(self.settings.debounce_ms)
 
     def set_scope(self, scope: Scope | None) -> None:
-        """Aim what is typed at one part of the code (None: the whole file again); what
-        is typed is generated again for it."""
+        """Aim what is typed at one part of the code (None: the whole file again); what is
+        typed is generated again for it."""
         if scope == self.scope and (scope is None or scope.name == self.scope.name):
             return
         self.scope = scope
@@ -160,15 +160,16 @@ class KeystrokeLoop(QObject):
         if self._instruction.strip():
             self._debounce.start(self.settings.debounce_ms)
 
-    def code_edited_by_hand(self, code: str) -> None:
-        """A person edited the code: that is the base now, and no model is involved. A
-        scope (offsets into the old code) is dropped with it."""
+    def code_edited_by_hand(self, code: str, scope: Scope | None = None) -> None:
+        """A person edited the code: that is the base now, and no model is involved. The
+        scope (offsets into the old code) goes with it, unless the edit says where it
+        is now (`scope`: a direct edit of the picked element)."""
         self.requests.stop_prefill()
         self._drop_pending()
         self.base_code = code
-        if self.scope is not None:
-            self.scope = None
-            self.scope_changed.emit(None)
+        if scope != self.scope or (scope is not None and scope.name != self.scope.name):
+            self.scope = scope
+            self.scope_changed.emit(scope)
 
     def fix(self, errors: list[str], attempt: int | None, screenshot: bytes | None) -> None:
         """Fix errors in the page on screen: `attempt` None for Fix it (a person asked),

@@ -10,7 +10,6 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QToolBar,
     QVBoxLayout,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.generation.fixing import FIX_PREFIX
 from desktop.core.generation.generate import GenerationResult
+from desktop.core.generation.scoped import Scope
 from desktop.core.projects import history
 from desktop.core.projects.data_folder import project_key
 from desktop.core.projects.session import Session
@@ -30,6 +30,7 @@ from desktop.core.store.reports import spent_today
 from desktop.ui.app import app_icon
 from desktop.ui.debounce import Debounce
 from desktop.ui.dialogs.outbox_dialog import OutboxDialog
+from desktop.ui.dialogs.unsaved_dialog import quit_unsaved
 from desktop.ui.dialogs.usage_dialog import UsageDialog
 from desktop.ui.editor.code_editor import CodeEditor
 from desktop.ui.editor.completions import EditorCompletions
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
         self.rewrite = SelectionRewrite(self.editor, self.engine, self)
         self.scoping = ScopeActions(self, self.loop, self.editor, self.preview)
         self.prompt_row.insertWidget(0, self.scoping.chip, 0, Qt.AlignmentFlag.AlignTop)
+        self.host.widget.layout().insertWidget(1, self.scoping.style_panel)
         self.exports = ExportActions(self, settings, self.store, self.show_notice)
         self.models = ModelActions(self, settings, self.loop, self.status, self.show_notice,
                                    model_override)
@@ -285,16 +287,18 @@ class MainWindow(QMainWindow):
             self.session.record_outside_change(code, note)
         self.session.text_changed("", code)
 
-    def _take_direct_edit(self, code: str, note: str) -> None:
-        """A change made in the preview (text typed in place): the base, a version, and
-        patched into the page at once, without a reload."""
-        self.loop.code_edited_by_hand(code)
-        self.editor.set_code_quietly(code)
-        self.preview.patch_html(code)
-        self.session.record_outside_change(code, note)
-        self.session.text_changed(self.prompt.toPlainText(), code)
-        self.files.save_to_folder(code)
-        self.state_label.setText(f"{note} — written to the code")
+    def _take_direct_edit(self, code: str, note: str, scope: Scope | None) -> None:
+        """A change made without a model (text typed into the preview, the style panel):
+        the base, patched into the page at once; with a `note`, a version."""
+        if code != self.loop.base_code:
+            self.loop.code_edited_by_hand(code, scope)
+            self.editor.set_code_quietly(code)
+            self.preview.patch_html(code)
+            self.session.text_changed(self.prompt.toPlainText(), code)
+            self.files.save_to_folder(code)
+        if note:
+            self.session.record_outside_change(code, note)
+            self.state_label.setText(f"{note} — written to the code")
 
     def _record_reply(self, instruction: str, result: GenerationResult) -> None:
         self.session.record_draft(instruction, result)
@@ -366,18 +370,6 @@ class MainWindow(QMainWindow):
         self.show_notice(message, lasting=True)
         self.prompt.setReadOnly(False)
 
-    def _quit_unsaved(self, problem: str) -> bool:
-        """The disk still refuses what was typed last: quitting now would lose it."""
-        box = QMessageBox(QMessageBox.Icon.Warning, "Keystroke has unsaved work",
-                          f"Your latest typing is not saved yet: {problem}\n\nKeep Keystroke "
-                          "open, fix the disk and it is saved at once; quitting now loses it.",
-                          parent=self)
-        keep = box.addButton("Keep Keystroke Open", QMessageBox.ButtonRole.RejectRole)
-        box.addButton("Quit Anyway", QMessageBox.ButtonRole.DestructiveRole)
-        box.setDefaultButton(keep)
-        box.exec()
-        return box.clickedButton() is not keep
-
     def _store_recovered(self) -> None:
         """Say "Saved" once what is typed now is on disk, not merely what was held."""
         self.session.flush()
@@ -385,7 +377,7 @@ class MainWindow(QMainWindow):
             "Saved: everything typed while the disk refused it is now on disk.", error=False))
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.store.holding and not self._quit_unsaved(self.store.holding):
+        if self.store.holding and not quit_unsaved(self, self.store.holding):
             event.ignore()
             return
         self.loop.shutdown()

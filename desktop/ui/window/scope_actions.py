@@ -11,21 +11,32 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from desktop.core.generation import source_map
-from desktop.core.generation.direct_edits import DirectEditError, replace_text
+from desktop.core.generation.direct_edits import (
+    DirectEditError,
+    inline_style,
+    replace_text,
+    set_style,
+)
 from desktop.core.generation.scoped import Scope
+from desktop.ui.debounce import Debounce
 from desktop.ui.editor.code_editor import CodeEditor
 from desktop.ui.generation.keystroke_loop import KeystrokeLoop
 from desktop.ui.preview.picker import ElementPicker, PickedElement
+from desktop.ui.preview.style_panel import StylePanel
 from desktop.ui.preview.view import PreviewView
 from desktop.ui.window.scope_chip import ScopeChip
 
 POINT_DELAY_MS = 150  # the editor's cursor settles before its element is outlined
+STYLE_DONE_MS = 800  # a style change that rests this long is finished: it becomes a version
 DRAFT_ON_SCREEN = ("The preview shows a change that is not kept yet: press Enter to keep it "
                    "or Esc to drop it, then pick.")
 
 
 class ScopeActions(QObject):
-    code_changed = Signal(str, str)  # a direct edit's new code, and what it changed
+    # A direct edit's new code, what it changed ("" while a style is still being dragged
+    # or typed: the code follows at once, the version comes when it rests), and the Scope
+    # of the edited element in the new code.
+    code_changed = Signal(str, str, object)
     status = Signal(str)
 
     def __init__(self, window: QWidget, loop: KeystrokeLoop, editor: CodeEditor,
@@ -34,6 +45,11 @@ class ScopeActions(QObject):
         self.loop, self.editor = loop, editor
         self.picker = ElementPicker(preview, self)
         self.chip = ScopeChip()
+        self.style_panel = StylePanel()
+        self.style_panel.style_changed.connect(self._style_changed)
+        self._styled: dict[str, str] = {}  # property → value, since the last version
+        self._style_done = Debounce(STYLE_DONE_MS, 10 * STYLE_DONE_MS, self._style_rested,
+                                    self)
         self.pick_toggle = QAction("Pick Element", window, checkable=True)
         self.pick_toggle.setShortcut(QKeySequence("Ctrl+Shift+C"))
         self.pick_toggle.setToolTip("Pick an element in the preview (Ctrl+Shift+C): what you "
@@ -92,10 +108,43 @@ class ScopeActions(QObject):
         if scope is None:
             self.editor.mark_scope(0, 0)
             self.picker.show_spans([])
+            self.style_panel.hide()
             return
-        if self._code_on_screen() is not None:
+        on_screen = self._code_on_screen() is not None
+        if on_screen:
             self.editor.mark_scope(scope.start, scope.end)
         self.picker.show_spans(_outermost_inside(code, scope))
+        element = source_map.element_at(code, scope.start, scope.end) if on_screen else None
+        if element is not None and element.tag not in ("html", "head", "body"):
+            self.style_panel.show_for(element.label(),
+                                      inline_style(code, scope.start, scope.end))
+        else:
+            self.style_panel.hide()
+
+    def _style_changed(self, name: str, value: str) -> None:
+        """A control of the style panel moved: the element's inline style in the source."""
+        code, scope = self._code_on_screen(), self.loop.scope
+        if code is None or scope is None:
+            self.status.emit(DRAFT_ON_SCREEN)
+            return
+        try:
+            new, end = set_style(code, scope.start, scope.end, name, value)
+        except DirectEditError as exc:
+            self.status.emit(str(exc))
+            return
+        self._styled[name] = value or "auto"
+        self.code_changed.emit(new, "", Scope(scope.start, end, scope.name))
+        self._style_done.poke()
+
+    def _style_rested(self) -> None:
+        code = self._code_on_screen()
+        if code is None or not self._styled:
+            return
+        scope = self.loop.scope
+        what = ", ".join(f"{name} {value}" for name, value in self._styled.items())
+        self._styled = {}
+        self.code_changed.emit(code, f"Style of {scope.label(code) if scope else 'element'}: "
+                                     f"{what}", scope)
 
     def _text_edited(self, start: int, end: int, before: str, after: str) -> None:
         """Text typed into a picked element in the preview: written into the source, with
@@ -112,8 +161,8 @@ class ScopeActions(QObject):
             self.status.emit(str(exc))
             return
         label = element.label()
-        self.code_changed.emit(new, f"Text of {label}: “{after.strip()}”")
-        self.loop.set_scope(Scope(start, end + len(new) - len(code), label))
+        self.code_changed.emit(new, f"Text of {label}: “{after.strip()}”",
+                               Scope(start, end + len(new) - len(code), label))
 
     def _cursor_moved(self, offset: int) -> None:
         self._cursor_at = offset
