@@ -4,6 +4,8 @@ type "Go", Enter: the source says "Go" and that is a version too. The model is s
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
@@ -44,10 +46,27 @@ def shaded(win) -> str:
     return selections[0].cursor.selectedText() if selections else ""
 
 
+def wait_until_true(qtbot, view, script: str, timeout: int = 5000) -> None:
+    """Ask again every half second until `script` says true: a question that lands while
+    a document is replaced is never answered."""
+    answers: list = []
+    asked = {"at": 0.0}
+
+    def said() -> bool:
+        if True in answers:
+            return True
+        if time.monotonic() - asked["at"] > 0.5:
+            asked["at"] = time.monotonic()
+            view.page().runJavaScript(script, 0, answers.append)
+        return False
+
+    qtbot.waitUntil(said, timeout=timeout)
+
+
 def pick(qtbot, win, selector: str, timeout: int = 5000, **mods) -> None:
     """`timeout`: longer while a real model computes beside the page."""
     win.scoping.pick_toggle.setChecked(True)
-    qtbot.waitUntil(lambda: js(qtbot, win.preview, PICKING, timeout) is True, timeout=timeout)
+    wait_until_true(qtbot, win.preview, PICKING, timeout)
     target = win.preview.focusProxy() or win.preview
     qtbot.mouseClick(target, Qt.MouseButton.LeftButton, pos=centre_of(qtbot, win.preview,
                                                                        selector), **mods)

@@ -3,7 +3,12 @@
 The script runs in the isolated world, so the page can neither call it nor see it; it
 answers through console messages that start with a token only that world is told, so a page
 that logs the same words is not believed. Picks name elements by their source spans (the
-served copy carries them, source_map.annotate), which is all the window needs."""
+served copy carries them, source_map.annotate), which is all the window needs.
+
+The script is injected into every document, but a document can come up without it (a call
+into the isolated world that lands while a new renderer starts creates that world before
+the injected scripts run: seen with a model busy on both cores). So each call carries the
+script along, which does nothing where it already ran."""
 
 from __future__ import annotations
 
@@ -14,7 +19,10 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWebEngineCore import QWebEngineScript
 
+from desktop.core import paths
 from desktop.ui.preview.view import PreviewView
+
+_SCRIPT = (paths.resources_dir() / "web" / "picker.js").read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -66,9 +74,8 @@ class ElementPicker(QObject):
             self._run(f"point({json.dumps(self._pointed)})")
 
     def _run(self, call: str) -> None:
-        self.view.page().runJavaScript(
-            f"window.__keystrokePicker && window.__keystrokePicker.{call}",
-            QWebEngineScript.ScriptWorldId.ApplicationWorld)
+        self.view.page().runJavaScript(f"{_SCRIPT}\nwindow.__keystrokePicker.{call}",
+                                       QWebEngineScript.ScriptWorldId.ApplicationWorld)
 
     def _on_console(self, _level: int, message: str, _line: int, _source: str) -> None:
         if not message.startswith(self._token):
