@@ -23,11 +23,22 @@
     console.debug(token + JSON.stringify(message));
   }
 
+  // The element a pointer is on, as the source knows it: the nearest one that carries its
+  // place in the source. A page without places (a val's, served by Deno) picks what is
+  // under the pointer, and the window looks for it in the val's code.
   function mapped(element) {
+    const target = element && element.nodeType === 1 ? element : null;
     while (element && element.nodeType === 1 && !element.hasAttribute(ATTRIBUTE)) {
       element = element.parentElement;
     }
-    return element && element.nodeType === 1 ? element : null;
+    if (element && element.nodeType === 1) return element;
+    return document.querySelector("[" + ATTRIBUTE + "]") ? null : target;
+  }
+
+  function describe(element) {
+    return {src: element.getAttribute(ATTRIBUTE), label: label(element), tag: element.localName,
+      id: element.id || "", classes: [...element.classList],
+      text: (element.innerText || "").trim().slice(0, 80)};
   }
 
   function label(element) {
@@ -81,8 +92,7 @@
   }
 
   function report() {
-    say({kind: "picked", items: picked.filter(e => e.isConnected).map(e => (
-      {src: e.getAttribute(ATTRIBUTE), label: label(e)}))});
+    say({kind: "picked", items: picked.filter(e => e.isConnected).map(describe)});
   }
 
   function finishEditing(keep) {

@@ -65,6 +65,8 @@ def reply(instruction: str) -> str:
         return f"```ts\n{HAIKU}```"
     if "emails me" in instruction:
         return f"```ts\n{MAILER}```"
+    if instruction == "call it Visitors":  # a scoped edit of the val's heading
+        return "```html\n<h1>Visitors</h1>\n```"
     if instruction.startswith("Fix these errors"):
         code = GUESTBOOK.replace("TITLE", "Guestbook, fixed")
     elif "break" in instruction:
@@ -158,3 +160,19 @@ def test_a_vals_model_calls_count_in_usage_and_cost(qtbot, window):
 
     qtbot.waitUntil(lambda: bool(counted()), timeout=10000)
     assert tuple(counted()[0]) == ("Steam rises, leaves unfurl", "scripted")
+
+
+def test_an_element_of_a_vals_page_is_found_in_its_code_and_changed_alone(qtbot, window):
+    from tests.ui.test_scoped_window import pick
+
+    preview = PreviewReader(qtbot, window.preview)
+    commit(qtbot, window, "a guestbook that stores entries in sqlite", 1)
+    preview.wait_for_text("Guestbook")
+    pick(qtbot, window, "h1")
+    qtbot.waitUntil(lambda: window.scoping.chip.label.text() == "h1", timeout=5000)
+    scope = window.loop.scope
+    assert window.loop.base_code[scope.start:scope.end] == "<h1>Guestbook</h1>"
+    before = window.loop.base_code
+    commit(qtbot, window, "call it Visitors", 2)
+    assert window.loop.base_code == before.replace("<h1>Guestbook</h1>", "<h1>Visitors</h1>")
+    preview.wait_for_text("Visitors")

@@ -166,3 +166,16 @@ def test_a_streamed_rewrite_is_shown_whole_at_every_step():
         assert not missing, f"at {cut} characters the page lost {missing}"
         assert page.rstrip().endswith("</body></html>")
     assert rewrite.page(new) == new
+
+
+def test_an_element_of_a_vals_page_is_found_in_its_code_only_when_one_fits():
+    val = ('export default async function (req: Request) {\n  const rows = [1, 2];\n'
+           '  return new Response(`<main><h1 class="title">Guests</h1>\n'
+           '  <button class="add">Add</button><button class="add">Clear</button>\n'
+           '  <ul>${rows.map((r) => `<li>${r}</li>`).join("")}</ul></main>`);\n}\n')
+    found = source_map.find_described(val, "h1", classes=("title",))
+    assert found is not None and val[found.start:found.end] == '<h1 class="title">Guests</h1>'
+    clear = source_map.find_described(val, "button", classes=("add",), text="Clear")
+    assert clear is not None and val[clear.start:clear.end].endswith("Clear</button>")
+    assert source_map.find_described(val, "table") is None, "built by a script: not found"
+    assert source_map.find_described(val, "button", classes=("add",)) is None, "two fit"

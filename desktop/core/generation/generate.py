@@ -267,17 +267,19 @@ def _generate_scoped(provider: Provider, request: GenerationRequest, cancel: thr
     assert scope is not None
     base = request.base_code
     selection = base[scope.start:scope.end]
-    chat = ChatRequest(build_messages(request.instruction, base, scope=scope),
+    chat = ChatRequest(build_messages(request.instruction, base, kind=request.kind, scope=scope),
                        max_tokens=request.max_tokens, temperature=request.temperature,
                        cancel=cancel,
-                       prediction=f"```html\n{selection}\n```" if provider.prediction else None)
+                       prediction=f"```{'ts' if request.kind == 'val' else 'html'}\n"
+                                  f"{selection}\n```" if provider.prediction else None)
     reply = _Reply()
 
     def show(text: str, count: int) -> CodeProgress:
         so_far = reply_text(text)
         if not so_far.strip():  # nothing of the part yet: the page as it was
-            return CodeProgress(base, so_far, count)
-        return CodeProgress(base[:scope.start] + so_far + base[scope.end:], so_far, count)
+            return CodeProgress(base, so_far, count, request.kind)
+        return CodeProgress(base[:scope.start] + so_far + base[scope.end:], so_far, count,
+                            request.kind)
 
     early: list[str] = []
 

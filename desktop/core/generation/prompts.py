@@ -39,7 +39,9 @@ def build_messages(instruction: str, base_code: str, edit_format: str = "whole",
         user = prompt_text("user_new" + suffix).strip().format(instruction=instruction.strip())
         return [system, Message("user", user)]
     if scope is not None:  # an element picked, or lines (of markup or of script)
-        template = prompt_text("user_edit_element" if scope.name else "user_edit_scope").strip()
+        template = prompt_text("user_edit_element" if scope.name else "user_edit_scope").strip(
+            ).replace("{thing}", "val" if kind == "val" else "app").replace(
+            "{fence}", "ts" if kind == "val" else "html")
     else:
         template = prompt_text("user_edit_val" if kind == "val" else EDIT_TEMPLATES[edit_format]
                                ).strip()

@@ -124,6 +124,23 @@ def innermost_at(code: str, offset: int) -> Element | None:
     return min(holding, key=lambda e: e.end - e.start, default=None)
 
 
+def find_described(code: str, tag: str, ident: str = "", classes: tuple[str, ...] = (),
+                   text: str = "") -> Element | None:
+    """The one element of `code` that fits what the preview showed (a val's page carries no
+    spans: its HTML is text inside the val's code). None when none fits, or several do."""
+    try:
+        found = [e for e in elements(code) if e.tag == tag]
+    except (AssertionError, ValueError):
+        return None
+    if ident:
+        found = [e for e in found if e.attrs.get("id") == ident]
+    else:
+        found = [e for e in found if set(classes) <= set(e.classes)]
+    if len(found) > 1 and text:
+        found = [e for e in found if text.split("\n")[0] in code[e.open_end:e.end]]
+    return found[0] if len(found) == 1 else None
+
+
 # -- CSS selectors ---------------------------------------------------------------------------
 # The headless `--scope` takes the selectors people write for one part of a page: type, #id,
 # .class and [attr] / [attr=value] in any combination, joined by descendant (space) or child

@@ -59,8 +59,7 @@ class ModelRequests(QObject):
         kind = kind_for(instruction, base_code)
         request = GenerationRequest(instruction, base_code, settings.max_tokens,
                                     settings.temperature, settings.edit_format, kind,
-                                    screenshot, not self.options.prefix_friendly_prompt,
-                                    scope if kind == "page" else None)
+                                    screenshot, not self.options.prefix_friendly_prompt, scope)
         self.cancel()
         engine, request_id, cancel = self.engine, next(self._ids), threading.Event()
         cache_key = self.cache_key(decision, request.scope)

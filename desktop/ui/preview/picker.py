@@ -27,9 +27,16 @@ _SCRIPT = (paths.resources_dir() / "web" / "picker.js").read_text(encoding="utf-
 
 @dataclass(frozen=True)
 class PickedElement:
+    """An element picked in the preview: its span in the source when the page carries it
+    (-1, -1 on a val's page), and what it is, to find it in a val's code."""
+
     start: int
     end: int
     label: str
+    tag: str = ""
+    id: str = ""
+    classes: tuple[str, ...] = ()
+    text: str = ""
 
 
 def _span(source: str | None) -> tuple[int, int] | None:
@@ -85,9 +92,11 @@ class ElementPicker(QObject):
         except ValueError:
             return
         if said.get("kind") == "picked":
-            items = [(_span(item.get("src")), str(item.get("label", "")))
-                     for item in said.get("items", [])]
-            self.picked.emit([PickedElement(*span, label) for span, label in items if span])
+            self.picked.emit([PickedElement(
+                *(_span(item.get("src")) or (-1, -1)), str(item.get("label", "")),
+                str(item.get("tag", "")), str(item.get("id", "")),
+                tuple(str(c) for c in item.get("classes", [])), str(item.get("text", "")))
+                for item in said.get("items", [])])
         elif said.get("kind") == "text" and (span := _span(said.get("src"))):
             self.text_edited.emit(*span, str(said.get("before", "")), str(said.get("text", "")))
         elif said.get("kind") == "leave":

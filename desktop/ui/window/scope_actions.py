@@ -84,10 +84,13 @@ class ScopeActions(QObject):
         if code is None:
             self.status.emit(DRAFT_ON_SCREEN)
             return
-        found = [source_map.element_at(code, item.start, item.end) for item in items]
+        found = [source_map.element_at(code, item.start, item.end) if item.start >= 0 else
+                 source_map.find_described(code, item.tag, item.id, item.classes, item.text)
+                 for item in items]
         if not all(found):
-            self.status.emit("That part of the preview is not in the code as it is now; "
-                             "pick it again.")
+            missing = ", ".join(i.label for i, e in zip(items, found, strict=True) if e is None)
+            self.status.emit(f"Could not find {missing} in the code (a script may build it); "
+                             "select its lines in the editor instead.")
             return
         if not found:
             self.loop.set_scope(None)
