@@ -159,3 +159,13 @@ def test_the_style_panel_writes_the_picked_element_and_rests_into_a_version(qtbo
     assert win.scoping.chip.label.text() == "button#start"
     win.scoping.style_panel.sizes["padding"].setValue(8)
     assert 'style="font-size: 28px; padding: 8px"' in win.loop.base_code
+
+
+def test_the_cursor_in_an_elements_source_outlines_it_in_the_preview(qtbot, win):
+    code = win.editor.toPlainText()
+    cursor = win.editor.textCursor()
+    cursor.setPosition(code.index(">Stop<"))
+    win.editor.setTextCursor(cursor)
+    wait_until_true(qtbot, win.preview, "[...document.querySelectorAll('keystroke-outline')]"
+                                        ".map(b => b.textContent).join() === 'button#stop'")
+    assert not win.scoping.chip.isVisible(), "pointing at it is not aiming at it"
