@@ -83,6 +83,7 @@ def test_a_picked_button_alone_turns_green_and_is_kept_with_its_scope(qtbot, win
         "Rewrite it so that: make it green")
     assert win.editor.toPlainText() == TWO_BUTTONS.replace(
         '<button id="start">Start</button>', GREEN), "nothing outside the scope changed"
+    qtbot.waitUntil(lambda: shaded(win) == GREEN, timeout=3000)  # the shade follows the draft
     qtbot.waitUntil(lambda: js(qtbot, win.preview, "getComputedStyle(document.getElementById"
                                "('start')).backgroundColor") == "rgb(0, 128, 0)", timeout=5000)
     assert js(qtbot, win.preview, "getComputedStyle(document.getElementById('stop'))"
@@ -169,3 +170,11 @@ def test_the_cursor_in_an_elements_source_outlines_it_in_the_preview(qtbot, win)
     wait_until_true(qtbot, win.preview, "[...document.querySelectorAll('keystroke-outline')]"
                                         ".map(b => b.textContent).join() === 'button#stop'")
     assert not win.scoping.chip.isVisible(), "pointing at it is not aiming at it"
+
+
+def test_the_shade_follows_the_part_through_a_direct_edit(qtbot, win):
+    pick(qtbot, win, "#start")
+    qtbot.waitUntil(win.scoping.style_panel.isVisible, timeout=5000)
+    win.scoping.style_panel.sizes["padding"].setValue(10)
+    assert shaded(win) == '<button id="start" style="padding: 10px">Start</button>'
+    assert win.scoping.style_panel.isVisible(), "the panel stays for the next change"

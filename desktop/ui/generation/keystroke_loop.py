@@ -109,6 +109,8 @@ class KeystrokeLoop(QObject):
         if self._instruction.strip() and self.state is not LoopState.KEEPING:
             self._set_state(LoopState.WAITING)
             self._debounce.start(self.settings.debounce_ms)
+        elif self.requests.running is None:  # read the part now: the first key is quick
+            self.requests.prefill(self.base_code, self.settings.edit_format, scope)
 
     def page_failed(self, failure: str) -> None:
         """The page or val on screen failed: if it is the draft, Enter may escalate."""
@@ -147,9 +149,11 @@ class KeystrokeLoop(QObject):
 
     def set_base(self, code: str) -> None:
         """Work from this code now (a restored version, an opened project): drop whatever
-        was in flight and show it."""
+        was in flight, show it, and let the local model read it."""
         self.code_edited_by_hand(code)
         self._show(code, final=True)
+        if code.strip():
+            self.requests.prefill(code, self.settings.edit_format)
 
     def keep_rewrite(self, result: GenerationResult) -> None:
         """Rewritten lines the user accepted (select and Ctrl+K) are the base now, shown as
@@ -327,7 +331,7 @@ class KeystrokeLoop(QObject):
         if result.scoped is not None and self.scope is not None:
             self.scope_changed.emit(self.scope)
         self.state_changed.emit("Kept. Type the next change")
-        self.requests.prefill(self.base_code, self.settings.edit_format)
+        self.requests.prefill(self.base_code, self.settings.edit_format, self.scope)
 
     def _show(self, code: str, final: bool, measure: bool = False) -> None:
         """Show code; with `measure`, its first paint ends the keystroke-to-preview clock

@@ -83,15 +83,18 @@ class ModelRequests(QObject):
             self.running = None
             self.superseded.emit()
 
-    def prefill(self, base_code: str, edit_format: str) -> None:
+    def prefill(self, base_code: str, edit_format: str, scope: Scope | None = None) -> None:
         """While the user thinks about the next instruction, the local model reads the new
-        code: the next request starts from a warm KV cache (seconds saved)."""
+        code (and, with a scope, the part aimed at): the next request starts from a warm
+        KV cache (seconds saved)."""
         self.stop_prefill()
         local = self.engine.local
         if local is None or self.engine.router.fast_tier()[0] != "local":
             return
         cancel = threading.Event()
-        request = ChatRequest(build_messages("", base_code, edit_format), cancel=cancel)
+        request = ChatRequest(build_messages("", base_code, edit_format,
+                                             kind_for("", base_code), scope=scope),
+                              cancel=cancel)
         self._warming = cancel
         BackgroundJob(lambda _emit: local.prefill(request), self).start()
 

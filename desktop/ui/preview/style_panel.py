@@ -6,7 +6,7 @@ once, with no model."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QColorDialog,
     QFrame,
@@ -74,9 +74,10 @@ class StylePanel(QFrame):
         self.show()
 
     def _paint(self, button: QPushButton, colour: str) -> None:
-        valid = QColor(colour).isValid() if colour else False
-        button.setStyleSheet(f"QPushButton {{ border-left: 14px solid {colour}; }}"
-                             if valid else "")
+        """A swatch of the element's own colour on the button (none: the page's CSS)."""
+        swatch = QPixmap(14, 14)
+        swatch.fill(QColor(colour) if colour and QColor(colour).isValid() else QColor(0, 0, 0, 0))
+        button.setIcon(QIcon(swatch))
 
     def _choose_colour(self, name: str) -> None:
         """A colour dialog that writes each colour as it is chosen or dragged to."""

@@ -291,8 +291,8 @@ class MainWindow(QMainWindow):
         """A change made without a model (text typed into the preview, the style panel):
         the base, patched into the page at once; with a `note`, a version."""
         if code != self.loop.base_code:
+            self.editor.set_code_quietly(code)  # first: the scope is shown against it
             self.loop.code_edited_by_hand(code, scope)
-            self.editor.set_code_quietly(code)
             self.preview.patch_html(code)
             self.session.text_changed(self.prompt.toPlainText(), code)
             self.files.save_to_folder(code)

@@ -6,7 +6,7 @@ into the preview into scopes and direct edits."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
@@ -61,6 +61,8 @@ class ScopeActions(QObject):
         self.picker.left.connect(lambda: self.pick_toggle.setChecked(False))
         self.chip.cleared.connect(lambda: loop.set_scope(None))
         loop.scope_changed.connect(self._show_scope)
+        # after the editor took the code (the window's own slot runs first)
+        loop.code_shown.connect(self._follow_stream, Qt.ConnectionType.QueuedConnection)
         editor.selected_by_user.connect(self._selected)
         self._cursor_at = 0
         self._point = QTimer(self, singleShot=True, interval=POINT_DELAY_MS)
@@ -123,6 +125,14 @@ class ScopeActions(QObject):
                                       inline_style(code, scope.start, scope.end))
         else:
             self.style_panel.hide()
+
+    def _follow_stream(self, code: str, _final: bool, _tag: int) -> None:
+        """While a scoped edit streams (or a draft shows), the shade covers the part being
+        rewritten: what follows the scope is the same text, so it ends that far from the end."""
+        scope = self.loop.scope
+        if scope is not None and self.editor.toPlainText() == code:
+            end = len(code) - (len(self.loop.base_code) - scope.end)
+            self.editor.mark_scope(scope.start, max(end, scope.start), scroll=False)
 
     def _style_changed(self, name: str, value: str) -> None:
         """A control of the style panel moved: the element's inline style in the source."""
