@@ -178,3 +178,30 @@ def test_the_shade_follows_the_part_through_a_direct_edit(qtbot, win):
     win.scoping.style_panel.sizes["padding"].setValue(10)
     assert shaded(win) == '<button id="start" style="padding: 10px">Start</button>'
     assert win.scoping.style_panel.isVisible(), "the panel stays for the next change"
+
+
+def test_a_scoped_enter_escalates_like_any_other_and_stays_scoped(qtbot):
+    fast = ScriptedProvider(reply=reply, chunks=6, delay_s=0.01)
+    dark = GREEN.replace("green", "darkgreen")
+    strong = ScriptedProvider(reply=lambda i: f"```html\n{dark}\n```" if i == "make it green"
+                              else f"```html\n{TWO_BUTTONS}```", delay_s=0.005)
+    strong.id = "local-strong"
+    window = open_window(qtbot, Settings(debounce_ms=100, completions=False), provider=fast,
+                         strong_provider=strong)
+    try:
+        qtbot.waitUntil(lambda: "local-strong" in window.engine.router.available, timeout=5000)
+        commit(qtbot, window, "two buttons")
+        pick(qtbot, window, "#start")
+        qtbot.waitUntil(lambda: window.scoping.chip.isVisible(), timeout=5000)
+        window.prompt.setPlainText("make it green")
+        qtbot.waitUntil(lambda: window.loop.draft is not None, timeout=10000)
+        qtbot.keyClick(window.prompt, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: window.history.list.count() == 2, timeout=10000)
+        assert strong.requests[-1].messages[-1].content.rstrip().endswith(
+            "Rewrite it so that: make it green"), "the strong model got the scoped request"
+        assert window.loop.base_code == TWO_BUTTONS.replace(
+            '<button id="start">Start</button>', dark)
+        assert window.history.list.item(0).text().split("\n")[0] == \
+            "button#start: make it green"
+    finally:
+        close_and_delete(window)
