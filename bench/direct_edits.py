@@ -14,6 +14,7 @@ the same changed page afresh, as a hand edit in the editor does.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import statistics
 import sys
@@ -89,7 +90,7 @@ def main() -> None:
     def row(name: str, figures: list[tuple[float, float]]) -> float:
         source = statistics.median(f[0] for f in figures)
         preview = statistics.median(f[1] for f in figures)
-        worst = sorted(f[1] for f in figures)[int(0.95 * (len(figures) - 1))]
+        worst = sorted(f[1] for f in figures)[max(0, math.ceil(0.95 * len(figures)) - 1)]
         print(f"{name:34} {source:9.1f} {preview:11.1f} {worst:11.1f}")
         return preview
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import math
 import os
 import statistics
 import sys
@@ -169,8 +170,9 @@ def run_case(provider: LlamaProvider, case: Case, mode: str) -> Run:
 
 
 def percentile(values: list[float], q: float) -> float:
+    """Nearest rank: the smallest value at least `q` of the values are at or below."""
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
 
 
 def main() -> None:
