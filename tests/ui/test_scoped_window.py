@@ -8,7 +8,7 @@ import time
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextCursor
+from PySide6.QtGui import QColor, QTextCursor
 
 from desktop.core.settings import Settings
 from tests.fakes.scripted_provider import ScriptedProvider
@@ -205,3 +205,19 @@ def test_a_scoped_enter_escalates_like_any_other_and_stays_scoped(qtbot):
             "button#start: make it green"
     finally:
         close_and_delete(window)
+
+
+def test_a_colour_from_the_panel_reaches_the_source_and_becomes_a_version(qtbot, win):
+    pick(qtbot, win, "#stop")
+    qtbot.waitUntil(win.scoping.style_panel.isVisible, timeout=5000)
+    win.scoping.style_panel.colour_buttons["background"].click()
+    dialog = win.scoping.style_panel.colour_dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.setCurrentColor(QColor("#22c55e"))  # as the user drags in the dialog
+    assert '<button id="stop" style="background: #22c55e">Stop</button>' in win.loop.base_code
+    wait_until_true(qtbot, win.preview, "getComputedStyle(document.getElementById('stop'))"
+                                        ".backgroundColor === 'rgb(34, 197, 94)'")
+    qtbot.waitUntil(lambda: win.history.list.count() == 2, timeout=5000)
+    assert win.history.list.item(0).text().split("\n")[0] == \
+        "Style of button#stop: background #22c55e"
+    dialog.close()

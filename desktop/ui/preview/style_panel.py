@@ -58,7 +58,7 @@ class StylePanel(QFrame):
             self.sizes[name] = box
             row.addWidget(box)
         row.addStretch(1)
-        self._dialog: QColorDialog | None = None
+        self.colour_dialog: QColorDialog | None = None  # the one open, if any
         self.hide()
 
     def show_for(self, label: str, style: dict[str, str]) -> None:
@@ -84,7 +84,7 @@ class StylePanel(QFrame):
         dialog = QColorDialog(QColor(self._colours.get(name) or "#ffffff"), self)
         dialog.setOption(QColorDialog.ColorDialogOption.NoButtons, False)
         dialog.currentColorChanged.connect(lambda colour: self._set_colour(name, colour.name()))
-        self._dialog = dialog
+        self.colour_dialog = dialog
         dialog.open()  # not exec(): the window keeps running
 
     def _set_colour(self, name: str, colour: str) -> None:
