@@ -111,3 +111,31 @@ def test_history_and_usage_read_what_was_recorded(keystroke_home):
     assert "anthropic" in usage.stdout and "total cost $0.0105" in usage.stdout
     missing = keystroke("history", "--project", "nope", home=keystroke_home)
     assert missing.returncode == 1 and "no project named 'nope'" in missing.stderr
+
+
+def test_generate_with_a_scope_that_names_nothing_says_so(keystroke_home, tmp_path):
+    base = tmp_path / "app.html"
+    base.write_text("<html><body><button id='go'>Go</button></body></html>")
+    result = keystroke("generate", "make it green", "--base", str(base), "--scope", "#start",
+                       home=keystroke_home)
+    assert result.returncode == 2
+    assert "--scope #start: nothing in the code matches '#start'" in result.stderr
+    alone = keystroke("generate", "make it green", "--scope", "#go", home=keystroke_home)
+    assert alone.returncode == 2 and "--scope needs --base FILE" in alone.stderr
+
+
+@pytest.mark.model
+def test_generate_changes_only_the_scope_and_reports_it(keystroke_home, tmp_path):
+    base = REPO / "bench" / "fim_apps" / "pomodoro.html"
+    out = tmp_path / "app.html"
+    result = keystroke("generate", "make it green", "--base", str(base), "--scope", "#start",
+                       "--provider", "local", "-o", str(out), "--json", home=keystroke_home)
+    assert result.returncode == 0, result.stderr
+    scope = json.loads(result.stdout)["scope"]
+    assert scope["label"] == "button#start" and scope["code"].startswith('<button id="start"')
+    code, old = out.read_text(), base.read_text()
+    start = old.index('<button id="start">')
+    end = old.index("</button>", start) + len("</button>")
+    for extra in scope["outside"]:  # declared CSS or script: the only other change
+        code = code.replace(extra["text"] + "\n", "", 1)
+    assert code == old[:start] + scope["code"] + old[end:]
