@@ -57,7 +57,7 @@ class ElementPicker(QObject):
         self._shown: list[str] = []  # spans outlined as picked ("START-END")
         self._pointed = ""  # the span the editor's cursor is in
         view.page().console_message.connect(self._on_console)
-        view.page_shown.connect(lambda _tag, _ms: self._apply())
+        view.page_shown.connect(self._on_page_shown)
 
     def set_active(self, active: bool) -> None:
         self.active = active
@@ -72,6 +72,12 @@ class ElementPicker(QObject):
         """Outline the element the editor's cursor is in (dashed), or none."""
         self._pointed = f"{span[0]}-{span[1]}" if span else ""
         self._run(f"point({json.dumps(self._pointed)})")
+
+    def _on_page_shown(self, _tag: object, _ms: float) -> None:
+        """A new or patched document: picking and outlines carry over to it (a document
+        with nothing to show needs no call: frames stream in five times a second)."""
+        if self.active or self._shown or self._pointed:
+            self._apply()
 
     def _apply(self) -> None:
         call = (f"start({json.dumps(self._token)}, {json.dumps(self._shown)})" if self.active
