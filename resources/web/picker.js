@@ -5,7 +5,7 @@
 // (their place in the source) in the copy the preview is served.
 (function () {
   "use strict";
-  if (window.__keystrokePicker) return;  // run again by the window: see picker.py
+  if (window.__keystrokePicker) return;  // sent along with every call: see picker.py
   const ATTRIBUTE = "data-ks-src";
   const EVENTS = ["click", "dblclick", "mousedown", "mouseup", "pointerdown", "pointerup",
     "auxclick", "contextmenu", "submit", "touchstart", "touchend"];

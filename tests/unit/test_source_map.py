@@ -6,9 +6,9 @@ import pytest
 from desktop.core.generation import source_map
 from desktop.core.generation.direct_edits import (
     DirectEditError,
-    inline_style,
     replace_text,
     set_style,
+    style_of,
 )
 from desktop.core.generation.generate import GenerationRequest, generate
 from desktop.core.generation.scoped import Scope, splice
@@ -146,7 +146,7 @@ def test_a_style_change_is_written_on_the_element_only():
     assert '<button id="start" class="primary" style="background: #22c55e">Start</button>' in new
     assert new[START.start:end].endswith("</button>")
     newer, _ = set_style(new, START.start, end, "font-size", "20px")
-    assert inline_style(newer, START.start, end + len(newer) - len(new)) == {
+    assert style_of(source_map.element_at(newer, START.start, end + len(newer) - len(new))) == {
         "background": "#22c55e", "font-size": "20px"}
     with pytest.raises(DirectEditError, match="pick it again"):
         set_style(PAGE, 0, 5, "color", "red")

@@ -35,29 +35,23 @@ def replace_text(code: str, start: int, end: int, before: str, after: str) -> st
     wanted = before.strip()
     if not wanted:
         raise DirectEditError("The element had no text to change.")
-    candidates = [m.start() for m in re.finditer(re.escape(html.escape(wanted, quote=False)),
-                                                 inner)]
-    if not candidates:
-        candidates = [m.start() for m in re.finditer(re.escape(wanted), inner)]
-    if len(candidates) != 1:
-        where = "is written by the page's script" if not candidates else "appears twice"
+    # The source writes the text escaped (&amp;), or, where it needs no escaping, as it is.
+    for written in dict.fromkeys((html.escape(wanted, quote=False), wanted)):
+        found = [m.start() for m in re.finditer(re.escape(written), inner)]
+        if found:
+            break
+    if len(found) != 1:
+        where = "is written by the page's script" if not found else "appears twice"
         raise DirectEditError(f"The text {wanted[:40]!r} {where}, so it is not changed in "
                               "place; select it in the code, or ask the model.")
-    at = inner_start + candidates[0]
-    old_length = len(html.escape(wanted, quote=False)) if code.startswith(
-        html.escape(wanted, quote=False), at) else len(wanted)
-    return code[:at] + html.escape(after.strip(), quote=False) + code[at + old_length:]
+    at = inner_start + found[0]
+    return code[:at] + html.escape(after.strip(), quote=False) + code[at + len(written):]
 
 
-def inline_style(code: str, start: int, end: int) -> dict[str, str]:
+def style_of(element: Element) -> dict[str, str]:
     """The element's style attribute as property → value."""
-    element = _element(code, start, end)
-    return _parse_style(element.attrs.get("style", ""))
-
-
-def _parse_style(text: str) -> dict[str, str]:
     properties = {}
-    for declaration in text.split(";"):
+    for declaration in element.attrs.get("style", "").split(";"):
         name, colon, value = declaration.partition(":")
         if colon and name.strip():
             properties[name.strip().lower()] = value.strip()
@@ -69,7 +63,7 @@ def set_style(code: str, start: int, end: int, name: str, value: str) -> tuple[s
     and the element's new end (its start stays)."""
     element = _element(code, start, end)
     tag = code[element.start:element.open_end]
-    properties = inline_style(code, start, end)
+    properties = style_of(element)
     if value.strip():
         properties[name] = value.strip()
     else:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from desktop.core.generation.edits import apply_edit, looks_like_edit
 from desktop.core.generation.extract import extract_code, partial_page, raw_code
-from desktop.core.generation.kinds import extract_val, raw_val
+from desktop.core.generation.kinds import extract_val, fence_for, raw_val
 from desktop.core.generation.prompts import build_messages
 from desktop.core.generation.scoped import (
     Scope,
@@ -208,7 +208,7 @@ def generate(provider: Provider, request: GenerationRequest,
     def chat(edit_format: str) -> ChatRequest:
         # A whole-file edit repeats most of the code: providers with Predicted Outputs
         # stream those parts at once.
-        fence = "ts" if val else "html"
+        fence = fence_for(request.kind)
         predicted = (f"```{fence}\n{request.base_code.strip()}\n```"
                      if edit_format == "whole" and request.base_code.strip() else None)
         messages = build_messages(request.instruction, request.base_code, edit_format,
@@ -270,8 +270,8 @@ def _generate_scoped(provider: Provider, request: GenerationRequest, cancel: thr
     chat = ChatRequest(build_messages(request.instruction, base, kind=request.kind, scope=scope),
                        max_tokens=request.max_tokens, temperature=request.temperature,
                        cancel=cancel,
-                       prediction=f"```{'ts' if request.kind == 'val' else 'html'}\n"
-                                  f"{selection}\n```" if provider.prediction else None)
+                       prediction=f"```{fence_for(request.kind)}\n{selection}\n```"
+                       if provider.prediction else None)
     reply = _Reply()
 
     def show(text: str, count: int) -> CodeProgress:

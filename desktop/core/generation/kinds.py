@@ -16,6 +16,11 @@ _EXPORT_DEFAULT = re.compile(r"^\s*export\s+default\b", re.MULTILINE)
 _FENCE = re.compile(r"```[ \t]*([\w+-]*)[^\n]*\n(.*?)(?:\n[ \t]*```|\Z)", re.S)
 
 
+def fence_for(kind: str) -> str:
+    """The code fence a prompt and a reply use for this kind of app."""
+    return "ts" if kind == "val" else "html"
+
+
 def is_val(code: str) -> bool:
     return not code.lstrip().startswith("<") and bool(_EXPORT_DEFAULT.search(code))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import cache
 
 from desktop.core import paths
+from desktop.core.generation.kinds import fence_for
 from desktop.core.generation.scoped import Scope
 from desktop.core.providers.base import Message
 
@@ -41,7 +42,7 @@ def build_messages(instruction: str, base_code: str, edit_format: str = "whole",
     if scope is not None:  # an element picked, or lines (of markup or of script)
         template = prompt_text("user_edit_element" if scope.name else "user_edit_scope").strip(
             ).replace("{thing}", "val" if kind == "val" else "app").replace(
-            "{fence}", "ts" if kind == "val" else "html")
+            "{fence}", fence_for(kind))
     else:
         template = prompt_text("user_edit_val" if kind == "val" else EDIT_TEMPLATES[edit_format]
                                ).strip()

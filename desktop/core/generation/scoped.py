@@ -13,7 +13,7 @@ unchanged: a scoped edit changes its scope exactly, or nothing at all.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from desktop.core.generation import source_map
 from desktop.core.generation.extract import fenced_blocks
@@ -28,7 +28,7 @@ class Scope:
 
     start: int
     end: int
-    name: str = field(default="", compare=False)
+    name: str = ""
 
     @classmethod
     def of_elements(cls, elements: list[source_map.Element]) -> Scope:

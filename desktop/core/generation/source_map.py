@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 SOURCE_ATTRIBUTE = "data-ks-src"
-# A document this large is shown without the map (parsing it would cost more than a frame).
-MAX_MAPPED_CHARS = 500_000
+# A document this large is shown without the map: mapping costs about 3 ms per 22 KB on the
+# GUI thread, for every streamed frame (a picked element of an unmapped page is then looked
+# up in the code by what it is, as on a val's page).
+MAX_MAPPED_CHARS = 100_000
 
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
                    "param", "source", "track", "wbr"})
@@ -83,10 +85,14 @@ class _Mapper(HTMLParser):
 
 
 def elements(code: str) -> list[Element]:
-    """Every element of the page with its span in `code`, in document order."""
+    """Every element of the page with its span in `code`, in document order (as far as
+    html.parser gets: it gives up on some broken markup)."""
     mapper = _Mapper(code)
-    mapper.feed(code)
-    mapper.close()
+    try:
+        mapper.feed(code)
+        mapper.close()
+    except (AssertionError, ValueError):
+        pass
     for element in mapper.open:  # never closed: ends with the code
         element.end = len(code)
     return mapper.elements
@@ -96,15 +102,11 @@ def annotate(code: str) -> str:
     """The copy of `code` the preview is served: elements carry their source spans."""
     if len(code) > MAX_MAPPED_CHARS:
         return code
-    try:
-        found = elements(code)
-    except (AssertionError, ValueError):  # html.parser gives up on some broken markup
-        return code
     parts, last = [], 0
-    for element in found:
+    for element in elements(code):
         if element.tag in _UNMAPPED or SOURCE_ATTRIBUTE in element.attrs:
             continue
-        close = element.open_end - (2 if code[:element.open_end].endswith("/>") else 1)
+        close = element.open_end - (2 if code.startswith("/>", element.open_end - 2) else 1)
         if close < last:
             continue
         parts += [code[last:close], f' {SOURCE_ATTRIBUTE}="{element.start}-{element.end}"']
@@ -128,10 +130,7 @@ def find_described(code: str, tag: str, ident: str = "", classes: tuple[str, ...
                    text: str = "") -> Element | None:
     """The one element of `code` that fits what the preview showed (a val's page carries no
     spans: its HTML is text inside the val's code). None when none fits, or several do."""
-    try:
-        found = [e for e in elements(code) if e.tag == tag]
-    except (AssertionError, ValueError):
-        return None
+    found = [e for e in elements(code) if e.tag == tag]
     if ident:
         found = [e for e in found if e.attrs.get("id") == ident]
     else:

@@ -24,7 +24,7 @@ class StreamedRewrite:
 
     def page(self, written: str) -> str:
         """The written code (complete lines only) followed by the old page's rest."""
-        complete = written[: written.rfind("\n") + 1] if "\n" in written else ""
+        complete = written[: written.rfind("\n") + 1]
         lines = complete.split("\n")[:-1]
         anchor = [line.strip() for line in lines if line.strip()][-ANCHOR_LINES:]
         if anchor:

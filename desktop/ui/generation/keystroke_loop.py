@@ -101,7 +101,7 @@ class KeystrokeLoop(QObject):
     def set_scope(self, scope: Scope | None) -> None:
         """Aim what is typed at one part of the code (None: the whole file again); what is
         typed is generated again for it."""
-        if scope == self.scope and (scope is None or scope.name == self.scope.name):
+        if scope == self.scope:
             return
         self.scope = scope
         self.scope_changed.emit(scope)
@@ -171,7 +171,7 @@ class KeystrokeLoop(QObject):
         self.requests.stop_prefill()
         self._drop_pending()
         self.base_code = code
-        if scope != self.scope or (scope is not None and scope.name != self.scope.name):
+        if scope != self.scope:
             self.scope = scope
             self.scope_changed.emit(scope)
 
@@ -318,7 +318,8 @@ class KeystrokeLoop(QObject):
         the scope follows the rewritten part (scoped.ScopedEdit.scope)."""
         assert result.code is not None
         instruction = self._instruction.strip()
-        if result.scoped is not None and self.scope is not None:
+        scoped = result.scoped is not None and self.scope is not None
+        if scoped:
             instruction = f"{self.scope.label(self.base_code)}: {instruction}"
             self.scope = result.scoped.scope
         previous_base = self.base_code
@@ -328,7 +329,7 @@ class KeystrokeLoop(QObject):
         self._instruction = ""
         self._set_state(LoopState.IDLE)
         self.committed.emit(instruction, result, previous_base)
-        if result.scoped is not None and self.scope is not None:
+        if scoped:
             self.scope_changed.emit(self.scope)
         self.state_changed.emit("Kept. Type the next change")
         self.requests.prefill(self.base_code, self.settings.edit_format, self.scope)

@@ -5,10 +5,10 @@ answers through console messages that start with a token only that world is told
 that logs the same words is not believed. Picks name elements by their source spans (the
 served copy carries them, source_map.annotate), which is all the window needs.
 
-The script is injected into every document, but a document can come up without it (a call
-into the isolated world that lands while a new renderer starts creates that world before
-the injected scripts run: seen with a model busy on both cores). So each call carries the
-script along, which does nothing where it already ran."""
+The script is not injected into every document: each call carries it along, and it does
+nothing where it already ran. (Injected scripts were not enough: a call into the isolated
+world that lands while a new renderer starts creates that world before they run, seen with
+a model busy on both cores; and most documents are never picked from.)"""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ _SCRIPT = (paths.resources_dir() / "web" / "picker.js").read_text(encoding="utf-
 @dataclass(frozen=True)
 class PickedElement:
     """An element picked in the preview: its span in the source when the page carries it
-    (-1, -1 on a val's page), and what it is, to find it in a val's code."""
+    (-1, -1 on a val's page or one too big to map), and what it is, to find it in the code."""
 
     start: int
     end: int

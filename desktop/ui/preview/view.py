@@ -176,8 +176,6 @@ class PreviewView(QWebEngineView):
             lambda url: self.report.refused.append(f"tried to open {url}"))
         for script in (_page_script("morph.js", QWebEngineScript.ScriptWorldId.ApplicationWorld,
                                     subframes=False),
-                       _page_script("picker.js", QWebEngineScript.ScriptWorldId.ApplicationWorld,
-                                    subframes=False),
                        _page_script("guard.js", QWebEngineScript.ScriptWorldId.MainWorld,
                                     subframes=True)):
             page.scripts().insert(script)

@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QWidget
 from desktop.core.generation import source_map
 from desktop.core.generation.direct_edits import (
     DirectEditError,
-    inline_style,
     replace_text,
     set_style,
+    style_of,
 )
 from desktop.core.generation.scoped import Scope
 from desktop.ui.debounce import Debounce
@@ -115,14 +115,16 @@ class ScopeActions(QObject):
             self.picker.show_spans([])
             self.style_panel.hide()
             return
+        inside = [e for e in source_map.elements(code)  # one parse for all three
+                  if scope.start <= e.start and e.end <= scope.end]
+        outermost = [e for e in inside if e.parent not in inside]
+        self.picker.show_spans([(e.start, e.end) for e in outermost])
         on_screen = self._code_on_screen() is not None
         if on_screen:
             self.editor.mark_scope(scope.start, scope.end)
-        self.picker.show_spans(_outermost_inside(code, scope))
-        element = source_map.element_at(code, scope.start, scope.end) if on_screen else None
-        if element is not None and element.tag not in ("html", "head", "body"):
-            self.style_panel.show_for(element.label(),
-                                      inline_style(code, scope.start, scope.end))
+        whole = [e for e in outermost if (e.start, e.end) == (scope.start, scope.end)]
+        if on_screen and whole and whole[0].tag not in ("html", "head", "body"):
+            self.style_panel.show_for(whole[0].label(), style_of(whole[0]))
         else:
             self.style_panel.hide()
 
@@ -186,9 +188,3 @@ class ScopeActions(QObject):
         element = source_map.innermost_at(code, self._cursor_at) if code else None
         self.picker.point_at((element.start, element.end) if element else None)
 
-
-def _outermost_inside(code: str, scope: Scope) -> list[tuple[int, int]]:
-    """The spans of the elements a scope holds, outermost only (what to outline)."""
-    inside = [e for e in source_map.elements(code)
-              if scope.start <= e.start and e.end <= scope.end]
-    return [(e.start, e.end) for e in inside if e.parent not in inside]
