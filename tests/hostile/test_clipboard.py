@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QApplication
 
 from tests.hostile.test_preview_schemes import click
-from tests.ui.conftest import close_and_delete
+from tests.ui.conftest import close_and_delete, shown_preview
 
 COPIES = """<!DOCTYPE html><html><body style="margin:0">
 <button id="copy" style="display:block;height:80px;width:300px">copy</button>
@@ -28,17 +28,11 @@ document.addEventListener('click', e => {
 
 
 def test_a_page_cannot_write_the_clipboard(qtbot):
-    from desktop.ui.preview.view import PreviewView
 
     clipboard = QApplication.clipboard()
     clipboard.setText("my own text")
-    view = PreviewView()
-    view.resize(800, 600)
-    view.show()
-    qtbot.waitExposed(view)
+    view = shown_preview(qtbot, COPIES)
     try:
-        with qtbot.waitSignal(view.page_shown, timeout=10000):
-            view.show_html(COPIES)
         logged: list[str] = []
         view.error_logged.connect(logged.append)
         click(qtbot, view, "copy")

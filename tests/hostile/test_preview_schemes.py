@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, QPoint, Qt, Slot
 from PySide6.QtGui import QDesktopServices
 
 from desktop.ui.preview.view import PreviewView
-from tests.ui.conftest import close_and_delete
+from tests.ui.conftest import close_and_delete, shown_preview
 
 SCHEMES = ("ssh", "vscode", "smb", "mailto")
 
@@ -73,13 +73,8 @@ def click(qtbot, view: PreviewView, element_id: str) -> None:
 
 
 def test_no_click_in_a_page_hands_a_url_to_the_desktop(qtbot, desktop):
-    view = PreviewView()
-    view.resize(800, 600)
-    view.show()
-    qtbot.waitExposed(view)
+    view = shown_preview(qtbot, HOSTILE)
     try:
-        with qtbot.waitSignal(view.page_shown, timeout=10000):
-            view.show_html(HOSTILE)
         refused: list[str] = []
         logged: list[str] = []
         view.navigation_refused.connect(refused.append)

@@ -31,6 +31,31 @@ def open_window(qtbot, settings: Settings, **kwargs) -> MainWindow:
     return win
 
 
+def shown_preview(qtbot, html: str, width: int = 800, height: int = 600):
+    """A preview on its own, shown, with `html` loaded (not yet deleted: the caller closes
+    it with close_and_delete)."""
+    from desktop.ui.preview.view import PreviewView
+
+    view = PreviewView()
+    view.resize(width, height)
+    view.show()
+    qtbot.waitExposed(view)
+    with qtbot.waitSignal(view.page_shown, timeout=10000):
+        view.show_html(html)
+    return view
+
+
+def window_with_a_version(qtbot, provider: ScriptedProvider, instruction: str) -> MainWindow:
+    """A window (no completions, no strong tier) whose first kept version is what
+    `provider` answers to `instruction`."""
+    from tests.ui.test_history import commit
+
+    window = open_window(qtbot, Settings(debounce_ms=100, strong_model_id="",
+                                         completions=False), provider=provider)
+    commit(qtbot, window, instruction)
+    return window
+
+
 @pytest.fixture
 def window(qtbot, provider):
     win = open_window(qtbot, Settings(debounce_ms=200, strong_model_id=""), provider=provider)

@@ -6,8 +6,7 @@ import json
 from PySide6.QtCore import QPoint, Qt
 
 from desktop.ui.preview.picker import ElementPicker
-from desktop.ui.preview.view import PreviewView
-from tests.ui.conftest import close_and_delete
+from tests.ui.conftest import close_and_delete, shown_preview
 
 PAGE = """<!DOCTYPE html>
 <html><head><style>button { font-size: 20px; margin: 20px; }</style></head>
@@ -55,14 +54,7 @@ def picking(qtbot, view) -> None:
 
 
 def shown_picker(qtbot):
-    view = PreviewView()
-    view.resize(800, 500)
-    view.show()
-    qtbot.waitExposed(view)
-    shown = []
-    view.page_shown.connect(lambda tag, _ms: shown.append(tag))
-    view.show_html(PAGE, "page")
-    qtbot.waitUntil(lambda: shown == ["page"], timeout=10000)
+    view = shown_preview(qtbot, PAGE, height=500)
     return view, ElementPicker(view)
 
 

@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QTextCursor
 
 from desktop.core.settings import Settings
 from tests.fakes.scripted_provider import ScriptedProvider
-from tests.ui.conftest import close_and_delete, open_window
+from tests.ui.conftest import close_and_delete, open_window, window_with_a_version
 from tests.ui.test_element_picker import PICKING, centre_of, js
 from tests.ui.test_history import commit, press, stored
 
@@ -33,9 +33,7 @@ def reply(instruction: str) -> str:
 @pytest.fixture
 def win(qtbot):
     provider = ScriptedProvider(reply=reply, chunks=6, delay_s=0.02)
-    window = open_window(qtbot, Settings(debounce_ms=100, strong_model_id="",
-                                         completions=False), provider=provider)
-    commit(qtbot, window, "two buttons")
+    window = window_with_a_version(qtbot, provider, "two buttons")
     window.provider = provider
     yield window
     close_and_delete(window)

@@ -7,10 +7,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 
-from desktop.core.settings import Settings
 from tests.fakes.scripted_provider import ScriptedProvider
-from tests.ui.conftest import close_and_delete, open_window
-from tests.ui.test_history import commit, stored
+from tests.ui.conftest import close_and_delete, window_with_a_version
+from tests.ui.test_history import stored
 
 GREEN = '  <button id="start" style="background: green">Start</button>'
 
@@ -27,10 +26,8 @@ def rewrite_reply(instruction: str) -> str:
 
 @pytest.fixture
 def win(qtbot):
-    provider = ScriptedProvider(reply=rewrite_reply, chunks=6, delay_s=0.02)
-    window = open_window(qtbot, Settings(debounce_ms=100, strong_model_id="",
-                                         completions=False), provider=provider)
-    commit(qtbot, window, "two buttons")
+    window = window_with_a_version(
+        qtbot, ScriptedProvider(reply=rewrite_reply, chunks=6, delay_s=0.02), "two buttons")
     yield window
     close_and_delete(window)
 

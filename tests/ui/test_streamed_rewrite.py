@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.core.settings import Settings
 from tests.fakes.scripted_provider import ScriptedProvider
-from tests.ui.conftest import close_and_delete, open_window
-from tests.ui.test_history import commit
+from tests.ui.conftest import close_and_delete, window_with_a_version
 
 ROWS = "\n".join(f"  <p>Row number {n}</p>" for n in range(30))
 OLD = (f"<!DOCTYPE html>\n<html><head><title>Rows</title></head>\n<body>\n  <h1>Old title</h1>\n"
@@ -24,10 +22,8 @@ def reply(instruction: str) -> str:
 
 @pytest.fixture
 def win(qtbot):
-    provider = ScriptedProvider(reply=reply, chunks=60, delay_s=0.05)
-    window = open_window(qtbot, Settings(debounce_ms=100, strong_model_id="",
-                                         completions=False), provider=provider)
-    commit(qtbot, window, "rows")
+    window = window_with_a_version(
+        qtbot, ScriptedProvider(reply=reply, chunks=60, delay_s=0.05), "rows")
     yield window
     close_and_delete(window)
 
