@@ -174,15 +174,15 @@
     if (editing) event.stopImmediatePropagation();
   }
 
+  // Everything the picker listens to while it is on, first in the capture phase.
+  function listeners() {
+    return [...EVENTS.map(type => [type, onPointer]), ["mousemove", onMove], ["mouseover", onMove],
+      ["keydown", onKey], ["keyup", onKey], ["keypress", onKey], ["input", stopInput]];
+  }
+
   function start(secret, sources) {
     if (token === null) {
-      for (const type of EVENTS) window.addEventListener(type, onPointer, true);
-      window.addEventListener("mousemove", onMove, true);
-      window.addEventListener("mouseover", onMove, true);
-      for (const type of ["keydown", "keyup", "keypress"]) {
-        window.addEventListener(type, onKey, true);
-      }
-      window.addEventListener("input", stopInput, true);
+      for (const [type, listener] of listeners()) window.addEventListener(type, listener, true);
     }
     if (!crosshair.isConnected) document.documentElement.appendChild(crosshair);
     token = secret;
@@ -193,13 +193,7 @@
   function stop() {
     if (token === null) return true;
     if (editing) finishEditing(false);
-    for (const type of EVENTS) window.removeEventListener(type, onPointer, true);
-    window.removeEventListener("mousemove", onMove, true);
-    window.removeEventListener("mouseover", onMove, true);
-    for (const type of ["keydown", "keyup", "keypress"]) {
-      window.removeEventListener(type, onKey, true);
-    }
-    window.removeEventListener("input", stopInput, true);
+    for (const [type, listener] of listeners()) window.removeEventListener(type, listener, true);
     crosshair.remove();
     token = null;
     hover = null;
