@@ -51,10 +51,11 @@ class _LineNumberArea(QWidget):
 
 class CodeEditor(QPlainTextEdit):
     edited_by_user = Signal()
-    # A person selected code, or put the cursor somewhere: character offsets in the text
-    # (not Qt's UTF-16 positions). Replacing the text quietly emits neither.
+    # A person selected code (character offsets in the text, not Qt's UTF-16 positions), or
+    # moved the cursor (nothing more: it moves with every key, and listeners that care wait
+    # for it to settle). Replacing the text quietly emits neither.
     selected_by_user = Signal(int, int)
-    cursor_moved_by_user = Signal(int)
+    cursor_moved_by_user = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -137,8 +138,7 @@ class CodeEditor(QPlainTextEdit):
         if self.ghost.active and self.textCursor().position() != self.ghost.position:
             self.ghost.clear()
         if not self._quiet and not self.textCursor().hasSelection():
-            self.cursor_moved_by_user.emit(
-                char_offset(self.toPlainText(), self.textCursor().position()))
+            self.cursor_moved_by_user.emit()
 
     def _selection_changed(self) -> None:
         cursor = self.textCursor()
@@ -147,6 +147,10 @@ class CodeEditor(QPlainTextEdit):
         text = self.toPlainText()
         start, end = sorted((cursor.selectionStart(), cursor.selectionEnd()))
         self.selected_by_user.emit(char_offset(text, start), char_offset(text, end))
+
+    def cursor_offset(self) -> int:
+        """The cursor's place as a character offset in the text."""
+        return char_offset(self.toPlainText(), self.textCursor().position())
 
     def mark_scope(self, start: int, end: int, scroll: bool = True) -> None:
         """Shade the part a scoped edit is aimed at (character offsets), and bring it into

@@ -64,10 +64,9 @@ class ScopeActions(QObject):
         # after the editor took the code (the window's own slot runs first)
         loop.code_shown.connect(self._follow_stream, Qt.ConnectionType.QueuedConnection)
         editor.selected_by_user.connect(self._selected)
-        self._cursor_at = 0
         self._point = QTimer(self, singleShot=True, interval=POINT_DELAY_MS)
         self._point.timeout.connect(self._point_at_cursor)
-        editor.cursor_moved_by_user.connect(self._cursor_moved)
+        editor.cursor_moved_by_user.connect(self._point.start)
 
     def _code_on_screen(self) -> str | None:
         """The code the preview and editor show, when it is the code a scope points into
@@ -179,12 +178,8 @@ class ScopeActions(QObject):
         self.code_changed.emit(new, f"Text of {label}: “{after.strip()}”",
                                Scope(start, end + len(new) - len(code), label))
 
-    def _cursor_moved(self, offset: int) -> None:
-        self._cursor_at = offset
-        self._point.start()
-
     def _point_at_cursor(self) -> None:
         code = self._code_on_screen()
-        element = source_map.innermost_at(code, self._cursor_at) if code else None
+        element = source_map.innermost_at(code, self.editor.cursor_offset()) if code else None
         self.picker.point_at((element.start, element.end) if element else None)
 
