@@ -49,7 +49,8 @@ _STATIC = [
 class EvalCase:
     id: str
     request: str
-    check: str = ""  # JavaScript returning true, or a string saying what was wrong
+    check: str = ""  # JavaScript returning true, or a string saying what was wrong (or a
+    # Promise of one, for a check that needs time)
     judge: str = ""  # a question for the second opinion, when no check can be written
 
 
@@ -75,9 +76,19 @@ def check_script(case: EvalCase) -> str:
     if not case.check:
         return ""
     return ("(() => { try { " + CHECK_PRELUDE + "\nconst verdict = (() => { " + case.check +
-            " })(); return verdict === true ? true : String(verdict); } catch (e) { "
+            " })(); if (verdict && typeof verdict.then === 'function') { "
+            "verdict.then(v => { window.__ksCheck = v === true ? true : String(v); }, "
+            "e => { window.__ksCheck = 'the check threw: ' + e.message; }); "
+            "return " + repr(CHECK_PENDING) + "; } "
+            "return verdict === true ? true : String(verdict); } catch (e) { "
             "return 'the check threw: ' + e.message; } })()")
 
+
+# What check_script returns for a check that needs time (a timer): its answer is then read
+# from window.__ksCheck (CHECK_RESULT_JS) once it is there.
+CHECK_PENDING = "(the check is waiting)"
+CHECK_RESULT_JS = f"'__ksCheck' in window ? window.__ksCheck : {CHECK_PENDING!r}"
+CHECK_WAIT_MS = 6000
 
 NOT_JUDGED = "needs a second opinion: set an Anthropic key (Settings → Providers)"
 

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QTimer, QUrl
 
+from desktop.core.checking.judge import CHECK_PENDING, CHECK_RESULT_JS, CHECK_WAIT_MS
+from desktop.core.checking.self_test import SelfTest, unfinished
 from desktop.core.runtime.val_server import ValRuntimeError, ValServer
 from desktop.ui.app import make_application
 
@@ -80,6 +82,33 @@ def _evaluate(view, script: str):
     return box[0] if box else None
 
 
+def _await_check(view) -> object:
+    """The answer of a check that needs time (it returned a Promise)."""
+    deadline = time.monotonic() + CHECK_WAIT_MS / 1000
+    while time.monotonic() < deadline:
+        answer = _evaluate(view, CHECK_RESULT_JS)
+        if answer != CHECK_PENDING:
+            return answer
+        _wait(lambda: False, 100)
+    return "the check never answered"
+
+
+def self_test(code: str, instruction: str = "", val: bool = False) -> SelfTest:
+    """Exercise the page (or val) in a hidden copy, as the window does after a page
+    settles, and say what it found."""
+    make_application(headless=True)
+    from desktop.ui.preview.self_test import RUN_CAP_MS, SelfTestRunner
+
+    runner = SelfTestRunner()
+    results: list[SelfTest] = []
+    runner.finished.connect(lambda result, _tag: results.append(result))
+    (runner.run_val if val else runner.run)(code, instruction)
+    _wait(lambda: bool(results), RUN_CAP_MS + 5000)
+    runner.close()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    return results[0] if results else unfinished("The self-test never answered")
+
+
 def check_val(path: Path, settle_ms: int = 600) -> PageReport:
     """Start the val under Deno (with a scratch data folder), load its page, and report
     the page's errors and the server's."""
@@ -140,6 +169,8 @@ def check_page(target: str, settle_ms: int = 600, probe: str = "",
             report.screenshot = screenshot_png(view, view.size())
         if probe:
             report.probe = _evaluate(view, probe)
+            if report.probe == CHECK_PENDING:
+                report.probe = _await_check(view)
             _wait(lambda: False, 200)  # errors the probe's clicks caused arrive
     report.uncaught_errors = list(view.report.uncaught)
     report.console_errors = list(view.report.console_errors)

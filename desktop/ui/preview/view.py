@@ -79,7 +79,7 @@ NAVIGABLE_SCHEMES = frozenset({PREVIEW_SCHEME.decode(), "http", "https", "about"
                                "blob"})
 
 
-def _page_script(name: str, world: QWebEngineScript.ScriptWorldId,
+def page_script(name: str, world: QWebEngineScript.ScriptWorldId,
                  subframes: bool) -> QWebEngineScript:
     """One of resources/web/'s scripts, run as each document is created."""
     script = QWebEngineScript()
@@ -174,9 +174,9 @@ class PreviewView(QWebEngineView):
         page.navigation_refused.connect(self.navigation_refused)
         page.navigation_refused.connect(
             lambda url: self.report.refused.append(f"tried to open {url}"))
-        for script in (_page_script("morph.js", QWebEngineScript.ScriptWorldId.ApplicationWorld,
+        for script in (page_script("morph.js", QWebEngineScript.ScriptWorldId.ApplicationWorld,
                                     subframes=False),
-                       _page_script("guard.js", QWebEngineScript.ScriptWorldId.MainWorld,
+                       page_script("guard.js", QWebEngineScript.ScriptWorldId.MainWorld,
                                     subframes=True)):
             page.scripts().insert(script)
         self.setPage(page)
