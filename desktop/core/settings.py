@@ -84,9 +84,11 @@ class Settings:
     request_timeout_s: float = 10.0  # of silence, not of a reply that keeps streaming
     auto_escalate: bool = True  # hard or failed requests go to Claude when it has a key
     daily_spend_cap_usd: float = 2.0  # Claude is not called once today's spend reaches it
-    # After Enter, a page or val with errors is fixed without asking: the fast tier first,
-    # then the strong one; two tries at most.
-    auto_fix: bool = False
+    # After Enter, a page or val with errors, or one whose self-test found a problem (a
+    # button that does nothing), is fixed without asking: the fast tier first, then the
+    # strong one; two tries at most, each kept only if it tests better. On by default: offline
+    # it costs nothing but time, and typing stops it.
+    auto_fix: bool = True
     valtown_base_url: str = ""  # empty: VAL_TOWN_BASE_URL, else https://api.val.town
     # Ghost-text completions in the code editor, after this pause in typing. "local": the
     # fast model's file in a context of its own; "openai": the OpenAI-compatible server's

@@ -11,7 +11,7 @@ from desktop.core.store.reports import usage_by_model, version_history
 EXPECTED_COLUMNS = {
     "projects": ["id", "name", "forked_from_version", "created_at", "updated_at"],
     "versions": ["id", "project_id", "parent_id", "code", "instruction", "provider", "model",
-                 "route_reason", "thumbnail", "created_at"],
+                 "route_reason", "thumbnail", "created_at", "self_test"],
     "threads": ["id", "project_id", "created_at"],
     "messages": ["id", "thread_id", "version_id", "role", "content", "kind", "provider",
                  "model", "tokens_in", "tokens_out", "cache_creation_tokens",
@@ -23,7 +23,7 @@ EXPECTED_COLUMNS = {
     "eval_runs": ["id", "suite", "provider", "model", "prompt_version", "fix_step", "cases",
                   "passed", "clean", "mean_s", "tokens_out", "cost_usd", "created_at"],
     "eval_results": ["run_id", "case_id", "passed", "clean", "reason", "seconds",
-                     "tokens_out"],
+                     "tokens_out", "self_test"],
 }
 
 

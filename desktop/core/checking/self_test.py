@@ -33,6 +33,7 @@ class Finding:
     kind: str  # threw, server, logged, dead, unread, nonsense, blank, missing, reloads,
     # unfinished
     text: str
+    on_load: bool = False  # thrown or logged while the page loaded, before any action
 
     @property
     def serious(self) -> bool:
@@ -83,12 +84,14 @@ class SelfTest:
 
     def as_dict(self) -> dict:
         return {"health": self.health.value, "badge": self.badge,
-                "findings": [{"kind": f.kind, "text": f.text} for f in self.findings],
+                "findings": [{"kind": f.kind, "text": f.text, "on_load": f.on_load}
+                             for f in self.findings],
                 "controls": self.controls, "ms": round(self.ms), "untried": self.untried}
 
     @classmethod
     def from_dict(cls, data: dict) -> SelfTest:
-        return cls(tuple(Finding(f["kind"], f["text"]) for f in data.get("findings", [])),
+        return cls(tuple(Finding(f["kind"], f["text"], bool(f.get("on_load")))
+                         for f in data.get("findings", [])),
                    int(data.get("controls", 0)), float(data.get("ms", 0)),
                    int(data.get("untried", 0)))
 
@@ -111,7 +114,7 @@ def read_report(raw: dict, instruction: str = "", served: bool = False) -> SelfT
     for error in _unique_errors(raw.get("errors", [])):
         entry = controls.get(error.get("epoch", 0))
         kind = error.get("kind") or "threw"
-        findings.append(Finding(kind, _error_words(error, entry, kind)))
+        findings.append(Finding(kind, _error_words(error, entry, kind), entry is None))
         if entry is not None and kind != "logged":
             threw_in.add(entry["epoch"])
     for sent in raw.get("submitted", []):
@@ -267,7 +270,9 @@ def _name_in(item: str) -> str:
     return " ".join(kept)
 
 
-_DASHES = str.maketrans({"−": "-", "–": "-", "—": "-", "＋": "+", "×": "x"})
+# Signs a label may use for the same key: minus, en and em dash; fullwidth plus; times.
+_DASHES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-", "\uff0b": "+",
+                         "\u00d7": "x"})
 
 
 def _matches(name: str, label: str) -> bool:

@@ -12,10 +12,17 @@ MAX_ERRORS = 8
 MAX_ERROR_CHARS = 400
 
 
-def fix_instruction(errors: list[str]) -> str:
+def fix_instruction(errors: list[str], request: str = "") -> str:
+    """`errors`: what the preview caught and what the self-test found ("Clicking Stop
+    changed nothing"); `request`: what the app was asked to do, so a control that does
+    nothing can be made to do what was asked."""
     shown = [" ".join(e.split())[:MAX_ERROR_CHARS] for e in dict.fromkeys(errors)][:MAX_ERRORS]
     listed = "\n".join(f"- {e}" for e in shown)
-    return (f"{FIX_PREFIX}, and change nothing else:\n" + listed +
+    asked = f"\nThe app was asked for: {request.strip()}" if request.strip() else ""
+    dead = any("changed nothing" in e or "has none" in e for e in shown)
+    return (f"{FIX_PREFIX}, and change nothing else:\n" + listed + asked +
+            ("\nEvery button and field must visibly change the page when used, as the "
+             "request says." if dead else "") +
             "\nMake sure every element the script uses exists with exactly that id.")
 
 

@@ -3,16 +3,21 @@ that is kept, or fix what is broken. The one policy, as plain data and pure func
 window, `keystroke generate` and `keystroke eval` all ask here.
 
 Enter (a kept instruction):
-- the router escalates (Ctrl+Enter, the toggle, /sonnet, a hard request, or a draft that
-  failed) and the draft is not the strong tier's own → the strong tier makes it;
+- a draft that failed is there and the router escalates → the draft is kept (nothing is
+  lost), and the strong tier fixes it with what was found: never the bare request again,
+  which would make the same mistake;
+- the router escalates for another reason (Ctrl+Enter, the toggle, /sonnet, a hard request)
+  and the draft is not the strong tier's own → the strong tier makes it;
 - else a draft for this instruction is there → it is kept as it is;
 - else a draft is made first, and Enter is asked again once it is there (with its failure,
   if it failed).
-A draft fails when no code came back, the page threw on load, or the val's server failed.
+A draft fails when no code came back, the page threw, the val's server failed, or the
+self-test found a problem (checking/self_test.py: a control that does nothing, a blank page).
 
-Fix (errors in a kept version): Fix it asks the strong tier (a person asked; a screenshot
+Fix (problems in a kept version): Fix it asks the strong tier (a person asked; a screenshot
 goes along to a model that can see); auto-fix asks the fast tier first, then the strong
-one, and stops after AUTO_FIX_TRIES.
+one, and stops after AUTO_FIX_TRIES. A fix replaces what it fixed only when its self-test is
+better (`fix_is_better`); otherwise the better version stays the one to work from.
 """
 
 from __future__ import annotations
@@ -34,12 +39,14 @@ class Step(Enum):
     KEEP = "keep"  # the draft on screen becomes the version
     DRAFT = "draft"  # nothing to keep yet: make the draft, then ask again
     ESCALATE = "escalate"  # the strong tier makes the version that is kept
+    FIX = "fix"  # keep the failed draft, then the strong tier fixes what was found in it
 
 
 @dataclass(frozen=True)
 class EnterPlan:
     step: Step
     route: RouteDecision
+    fix: str = ""  # Step.FIX: the instruction that fixes the kept draft
 
 
 @dataclass(frozen=True)
@@ -49,12 +56,16 @@ class FixPlan:
 
 
 def on_enter(router: Router, instruction: str, *, draft_by: str | None,
-             failure: str = "", want_strong: bool = False) -> EnterPlan:
+             failure: str = "", want_strong: bool = False,
+             problems: Sequence[str] = ()) -> EnterPlan:
     """`draft_by`: the provider that made the finished draft for this instruction (None:
     no draft yet); `failure`: why that draft is no good ("" when it works, see
-    `draft_failure`); `want_strong`: Ctrl+Enter or the toolbar toggle."""
+    `draft_failure`), and `problems`: what was found in it, for the fix; `want_strong`:
+    Ctrl+Enter or the toolbar toggle."""
     route = router.route(instruction, "commit", want_strong=want_strong, fast_failure=failure)
     if route.escalated and draft_by not in STRONG_TIER:
+        if failure and problems and draft_by is not None:
+            return EnterPlan(Step.FIX, route, fix_instruction(list(problems), instruction))
         return EnterPlan(Step.ESCALATE, route)
     if draft_by is not None:
         return EnterPlan(Step.KEEP, route)
@@ -62,9 +73,10 @@ def on_enter(router: Router, instruction: str, *, draft_by: str | None,
 
 
 def draft_failure(result: GenerationResult, uncaught: Sequence[str] = (),
-                  server_errors: Sequence[str] = ()) -> str:
+                  server_errors: Sequence[str] = (), found: Sequence[str] = ()) -> str:
     """Why a finished draft should not be kept as it is, in the words route reasons use
-    ("" when nothing is wrong). A cancelled draft is not a failure: nobody waited for it."""
+    ("" when nothing is wrong). `found`: the self-test's findings. A cancelled draft is not
+    a failure: nobody waited for it."""
     if result.finish_reason == "cancelled":
         return ""
     if result.code is None:
@@ -73,7 +85,20 @@ def draft_failure(result: GenerationResult, uncaught: Sequence[str] = (),
         return val_failed(server_errors[0])
     if uncaught:
         return page_threw(uncaught[0])
+    if found:
+        return self_test_found(found[0])
     return ""
+
+
+def self_test_found(finding: str) -> str:
+    return f"the self-test found: {finding[:FAILURE_CHARS]}"
+
+
+def fix_is_better(before: tuple[int, ...] | None, after: tuple[int, ...]) -> bool:
+    """Does a fix replace what it fixed? Only when its self-test scores better (lower:
+    throwing first, then the number of problems; SelfTest.score). A fix that is no better
+    leaves the version it fixed as the one to work from; both stay in History."""
+    return before is None or after < before
 
 
 def page_threw(message: str) -> str:
@@ -85,31 +110,38 @@ def val_failed(message: str) -> str:
 
 
 def plan_fix(router: Router, errors: Sequence[str], attempt: int, *, by_user: bool,
-             want_strong: bool = False) -> FixPlan | None:
-    """The fix to try for these errors. `attempt` counts from 1 within one kept change;
-    `by_user`: Fix it was clicked (always the strong tier, however many times). None when
-    auto-fix has had its tries."""
+             want_strong: bool = False, request: str = "") -> FixPlan | None:
+    """The fix to try for these errors (and the self-test's findings). `attempt` counts
+    from 1 within one kept change; `by_user`: Fix it was clicked (always the strong tier,
+    however many times); `request`: what the app was asked to do. None when auto-fix has
+    had its tries."""
     if not by_user and attempt > AUTO_FIX_TRIES:
         return None
-    instruction = fix_instruction(list(errors))
+    instruction = fix_instruction(list(errors), request)
     strong = by_user or want_strong or attempt > 1
     route = router.route(instruction, "commit", want_strong=strong, strong_why=FIXING)
     return FixPlan(instruction, route)
 
 
 def enter_without_a_draft(router: Router, instruction: str,
-                          make: Callable[[RouteDecision], GenerationResult],
-                          failure_of: Callable[[GenerationResult], str],
+                          make: Callable[[RouteDecision, str, str], GenerationResult],
+                          problems_of: Callable[[GenerationResult], tuple[str, list[str]]],
                           want_strong: bool = False
                           ) -> tuple[GenerationResult, list[EnterPlan]]:
     """Enter where no draft was on screen (`keystroke generate`, each eval case): make the
-    draft, judge it with `failure_of`, and let the strong tier remake it when the policy
-    says so. Returns the result to keep (if it is ok) and the plans, in order."""
+    draft, judge it with `problems_of` (its failure, and what was found in it), and let the
+    strong tier fix it or remake it when the policy says so. `make(route, instruction,
+    base)` makes one result ("" base: the request's own). Returns the last result made and
+    the plans, in order."""
     plans = [on_enter(router, instruction, draft_by=None, want_strong=want_strong)]
-    result = make(plans[0].route)
+    result = make(plans[0].route, instruction, "")
     if plans[0].step is Step.DRAFT:
-        plans.append(on_enter(router, instruction, draft_by=result.provider,
-                              failure=failure_of(result), want_strong=want_strong))
-        if plans[-1].step is Step.ESCALATE:
-            result = make(plans[-1].route)
+        failure, problems = problems_of(result)
+        plans.append(on_enter(router, instruction, draft_by=result.provider, failure=failure,
+                              want_strong=want_strong, problems=problems))
+        if plans[-1].step is Step.FIX:
+            assert result.code is not None
+            result = make(plans[-1].route, plans[-1].fix, result.code)
+        elif plans[-1].step is Step.ESCALATE:
+            result = make(plans[-1].route, instruction, "")
     return result, plans

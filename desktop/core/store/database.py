@@ -49,6 +49,7 @@ class Version:
     route_reason: str
     created_at: str
     has_thumbnail: bool = False
+    self_test: dict | None = None  # what checking/self_test.py found in it (its as_dict)
 
 
 @dataclass(frozen=True)
@@ -80,12 +81,14 @@ def now() -> str:
 
 
 _VERSION_SELECT = ("SELECT id, project_id, parent_id, code, instruction, provider, model, "
-                   "route_reason, created_at, thumbnail IS NOT NULL AS has_thumbnail "
-                   "FROM versions")
+                   "route_reason, created_at, thumbnail IS NOT NULL AS has_thumbnail, "
+                   "self_test FROM versions")
 
 
 def _version(row: sqlite3.Row) -> Version:
-    return Version(**{**dict(row), "has_thumbnail": bool(row["has_thumbnail"])})
+    found = row["self_test"]
+    return Version(**{**dict(row), "has_thumbnail": bool(row["has_thumbnail"]),
+                      "self_test": json.loads(found) if found else None})
 
 
 def _is_damage(exc: sqlite3.Error) -> bool:
@@ -271,6 +274,11 @@ class Store:
     def set_thumbnail(self, version_id: int, png: bytes) -> None:
         with self._guard(write=True) as db:
             db.execute("UPDATE versions SET thumbnail = ? WHERE id = ?", (png, version_id))
+
+    def set_self_test(self, version_id: int, found: dict) -> None:
+        with self._guard(write=True) as db:
+            db.execute("UPDATE versions SET self_test = ? WHERE id = ?",
+                       (json.dumps(found), version_id))
 
     def thumbnails(self, project_id: int) -> dict[int, bytes]:
         with self._guard() as db:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from desktop.core.store.database import Store, now
@@ -15,6 +16,7 @@ class CaseResult:
     reason: str
     seconds: float
     tokens_out: int
+    self_test: dict | None = None  # what the self-test found in the case's app
 
 
 def record_run(store: Store, summary: dict, results: list[CaseResult]) -> int:
@@ -28,9 +30,10 @@ def record_run(store: Store, summary: dict, results: list[CaseResult]) -> int:
              summary["prompt_version"], int(summary["fix_step"]), summary["cases"],
              summary["passed"], summary["clean"], summary["mean_s"], summary["tokens"],
              summary["cost_usd"], now())).lastrowid
-        db.executemany("INSERT INTO eval_results VALUES (?, ?, ?, ?, ?, ?, ?)",
+        db.executemany("INSERT INTO eval_results VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                        [(run_id, r.case_id, int(r.passed), int(r.clean), r.reason, r.seconds,
-                         r.tokens_out) for r in results])
+                         r.tokens_out, json.dumps(r.self_test) if r.self_test else None)
+                        for r in results])
     assert run_id is not None
     return run_id
 

@@ -116,8 +116,15 @@ def create_eval_tables(db: sqlite3.Connection) -> None:
     """)
 
 
+def add_self_test_results(db: sqlite3.Connection) -> None:
+    """What the self-test found in each version, and in each eval case's app (JSON)."""
+    db.execute("ALTER TABLE versions ADD COLUMN self_test TEXT")
+    db.execute("ALTER TABLE eval_results ADD COLUMN self_test TEXT")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    create_core_tables, add_route_and_server_timing_to_messages, create_eval_tables]
+    create_core_tables, add_route_and_server_timing_to_messages, create_eval_tables,
+    add_self_test_results]
 
 
 def migrate(db: sqlite3.Connection) -> list[str]:

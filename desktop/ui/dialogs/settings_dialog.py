@@ -139,8 +139,8 @@ class SettingsDialog(QDialog):
         self.fast.setCurrentIndex(max(0, self.fast.findData(self.settings.fast_provider)))
         self.escalate = QCheckBox("Send hard or failed requests to Claude when kept (Enter)")
         self.escalate.setChecked(self.settings.auto_escalate)
-        self.auto_fix = QCheckBox("Fix errors on their own after Enter (two tries: fast, "
-                                  "then Claude)")
+        self.auto_fix = QCheckBox("Fix what trying the app out finds, after Enter (two "
+                                  "tries: fast, then strong; typing stops it)")
         self.auto_fix.setChecked(self.settings.auto_fix)
         self.cap = QDoubleSpinBox()
         self.cap.setRange(0, 10_000)

@@ -12,6 +12,7 @@ import itertools
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from desktop.core.generation.fixing import FIX_PREFIX
 from desktop.core.generation.generate import GenerationResult
 from desktop.core.generation.scoped import Scope
 from desktop.core.providers import registry
@@ -54,6 +55,8 @@ class KeystrokeLoop(QObject):
         self._instruction = ""
         self._draft: GenerationResult | None = None  # in DRAFT: what Enter keeps
         self._failure = ""  # why the draft for the instruction is no good
+        self._problems: list[str] = []  # and what was found in it (for its fix)
+        self.request = ""  # the last change kept that was not a fix: what the app is for
         self._tags = itertools.count(1)
         self._clock = LatencyClock()
         self._debounce = QTimer(self, singleShot=True, interval=self.settings.debounce_ms)
@@ -75,6 +78,11 @@ class KeystrokeLoop(QObject):
     def draft(self) -> GenerationResult | None:
         return self._draft
 
+    @property
+    def instruction(self) -> str:
+        """What is typed (or being fixed) now."""
+        return self._instruction.strip()
+
     def set_local(self, provider) -> None:
         """The local model is loaded (or gone, while another one loads)."""
         running = self.requests.running
@@ -94,6 +102,7 @@ class KeystrokeLoop(QObject):
         self._clock.keystroke()
         self._draft = None
         self._failure = ""
+        self._problems = []
         if self.state is not LoopState.KEEPING:  # a pressed Enter keeps what comes next
             self._set_state(LoopState.WAITING)
         self._debounce.start(self.settings.debounce_ms)
@@ -112,10 +121,12 @@ class KeystrokeLoop(QObject):
         elif self.requests.running is None:  # read the part now: the first key is quick
             self.requests.prefill(self.base_code, self.settings.edit_format, scope)
 
-    def page_failed(self, failure: str) -> None:
-        """The page or val on screen failed: if it is the draft, Enter may escalate."""
+    def page_failed(self, failure: str, problems: list[str]) -> None:
+        """The page or val on screen failed (`problems`: what was found): if it is the
+        draft, Enter has the strong tier fix it."""
         if self._draft is not None and self._draft.provider not in commit.STRONG_TIER:
             self._failure = failure
+            self._problems = list(dict.fromkeys([*self._problems, *problems]))
 
     def commit(self, strong: bool = False) -> None:
         """Enter (`strong`: Ctrl+Enter): keep, escalate or draft first (commit.py)."""
@@ -124,7 +135,13 @@ class KeystrokeLoop(QObject):
             return
         plan = commit.on_enter(self.engine.router, instruction,
                                draft_by=self._draft.provider if self._draft else None,
-                               failure=self._failure, want_strong=strong or self.want_strong)
+                               failure=self._failure, want_strong=strong or self.want_strong,
+                               problems=self._problems)
+        if plan.step is commit.Step.FIX:
+            assert self._draft is not None
+            self._keep(self._draft)
+            self._fix_with(plan.fix, plan.route)
+            return
         if plan.step is commit.Step.ESCALATE:
             self._escalate(plan.route)
             return
@@ -180,15 +197,22 @@ class KeystrokeLoop(QObject):
         else auto-fix's try number. A draft on screen is kept first, so the broken and the
         fixed page are both versions."""
         plan = commit.plan_fix(self.engine.router, errors, attempt or 1,
-                               by_user=attempt is None, want_strong=self.want_strong)
+                               by_user=attempt is None, want_strong=self.want_strong,
+                               request=self.request)
         if plan is None:
             return
         if self._draft is not None:
             self._keep(self._draft)
+        self._fix_with(plan.instruction, plan.route, screenshot)
+
+    def _fix_with(self, instruction: str, route: RouteDecision,
+                  screenshot: bytes | None = None) -> None:
         self._drop_pending()
-        self._instruction = plan.instruction
-        self._set_state(LoopState.KEEPING, "Fixing, then keeping it…")
-        self._launch(plan.instruction, plan.route, screenshot, scoped=False)
+        self._instruction = instruction
+        self._set_state(LoopState.KEEPING)
+        self._launch(instruction, route, screenshot, scoped=False,
+                     say=f"{registry.label(route.provider_id)} is fixing what was found, "
+                         "then keeping it…")
 
     def preview_shown(self, tag: object) -> None:
         latency = self._clock.painted(tag)
@@ -245,15 +269,16 @@ class KeystrokeLoop(QObject):
         self._launch(instruction, decision)
 
     def _launch(self, instruction: str, decision: RouteDecision,
-                screenshot: bytes | None = None, scoped: bool = True) -> None:
+                screenshot: bytes | None = None, scoped: bool = True, say: str = "") -> None:
         """`scoped`: aimed at the scope, if one is set (a fix is for the whole page: its
-        errors may be anywhere)."""
+        errors may be anywhere); `say`: the status line (default: who generates)."""
         self._partial.drop()
         self.generations_started += 1
         if self.state is not LoopState.KEEPING:
             self._set_state(LoopState.GENERATING)
         self.route_chosen.emit(decision.reason)
-        self.state_changed.emit(f"Generating with {registry.label(decision.provider_id)}…")
+        self.state_changed.emit(say or
+                                f"Generating with {registry.label(decision.provider_id)}…")
         self.requests.start(instruction, self.base_code, decision, screenshot,
                             self.scope if scoped else None)
 
@@ -324,8 +349,11 @@ class KeystrokeLoop(QObject):
             self.scope = result.scoped.scope
         previous_base = self.base_code
         self.base_code = result.code
+        if not self._instruction.strip().startswith(FIX_PREFIX):
+            self.request = self._instruction.strip()
         self._draft = None
         self._failure = ""
+        self._problems = []
         self._instruction = ""
         self._set_state(LoopState.IDLE)
         self.committed.emit(instruction, result, previous_base)

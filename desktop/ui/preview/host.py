@@ -1,9 +1,11 @@
 """What is on the preview, and what is wrong with it.
 
 Loads a finished page (or starts a val under Deno and loads its URL), collects the errors
-that page produces — uncaught, console.error, the val's server errors, a blank page — into
-the error bar, and turns Fix it (or, with the auto-fix setting, the errors themselves) into
-a `fix_requested` for the keystroke loop.
+that page produces — uncaught, console.error, the val's server errors — into the error bar,
+has the settled page self-tested in a hidden copy (ui/preview/self_test.py: a control that
+does nothing, a blank page, a button that throws), and turns Fix it (or, with the auto-fix
+setting, the problems themselves) into a `fix_requested` for the keystroke loop. A fix whose
+page tests no better than the one it fixed is reported by `fix_not_better`.
 """
 
 from __future__ import annotations
@@ -12,26 +14,22 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWebEngineCore import QWebEngineScript
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from desktop.core.checking.self_test import SelfTest
+from desktop.core.generation.fixing import FIX_PREFIX
 from desktop.core.generation.kinds import is_val
-from desktop.core.routing.commit import AUTO_FIX_TRIES, page_threw, val_failed
+from desktop.core.routing import commit
+from desktop.core.routing.commit import AUTO_FIX_TRIES
 from desktop.core.settings import Settings
 from desktop.ui.preview.error_bar import ErrorBar
+from desktop.ui.preview.self_test import SelfTestRunner
 from desktop.ui.preview.val_preview import ValPreview
 from desktop.ui.preview.view import PreviewView
 from desktop.ui.projects.history_panel import screenshot_png
 
 AUTO_FIX_DELAY_MS = 800  # let the page's other errors arrive first
-BLANK_CHECK_MS = 400  # after a page loads, before asking whether anything is visible
-PAGE_VISIBLE_JS = """(() => {
-  const body = document.body;
-  if (!body) return false;
-  if (body.innerText.trim().length > 0) return true;
-  return [...body.querySelectorAll('canvas,svg,img,video,input,button,select,textarea,iframe')]
-    .some(e => e.getBoundingClientRect().width > 0 && e.getBoundingClientRect().height > 0);
-})()"""
+SETTLE_MS = 300  # after a page loads, before trying it out (its own start-up runs first)
 
 
 WELCOME_PAGE = """<!DOCTYPE html><html><head><style>
@@ -44,8 +42,11 @@ div{text-align:center}h1{font-weight:600;color:#334}</style></head><body><div>
 class PreviewHost(QObject):
     # errors, auto-fix's try number (None: Fix it was clicked), screenshot PNG or None
     fix_requested = Signal(list, object, object)
-    # The page threw (uncaught) or the val's server failed, in a route reason's words.
-    app_failed = Signal(str)
+    # The page threw, the val's server failed or the self-test found a problem: in a route
+    # reason's words, and what was found.
+    app_failed = Signal(str, list)
+    tested = Signal(str, object)  # the code of the page on screen, its SelfTest
+    fix_not_better = Signal(str, str)  # a fix tested no better: why, the code it fixed
     state = Signal(str)  # a line for the status bar
 
     def __init__(self, settings: Settings, model_bridge_url: str,
@@ -62,30 +63,46 @@ class PreviewHost(QObject):
         column.addWidget(self.error_bar)
         self._sandbox = sandbox
         self._final_tag: object = None
+        self._final_code = ""
+        self._request = ""  # what the page on screen was asked to be
         self._fixable = False
         self._auto_fix_armed = False
         self._auto_fixes = 0
-        self._blank_check = QTimer(self, singleShot=True, interval=BLANK_CHECK_MS)
-        self._blank_check.timeout.connect(self._check_blank)
+        self.last_test: tuple[str, SelfTest] | None = None  # code, what its test found
+        self._before_load: tuple[str, SelfTest] | None = None  # the page loaded before
+        self._fixing_from: tuple[str, SelfTest] | None = None  # what a fix must beat
+        self.self_test = SelfTestRunner(self)
+        self.self_test.finished.connect(self._tested)
+        self._settle = QTimer(self, singleShot=True, interval=SETTLE_MS)
+        self._settle.timeout.connect(self._start_self_test)
         self._auto_fix_timer = QTimer(self, singleShot=True, interval=AUTO_FIX_DELAY_MS)
         self._auto_fix_timer.timeout.connect(self._auto_fix)
         self.preview.page_shown.connect(self._on_page_shown)
         self.preview.error_logged.connect(self._page_error)
-        self.preview.uncaught_error.connect(lambda message: self._app_failed(page_threw(message)))
+        self.preview.uncaught_error.connect(
+            lambda message: self._app_failed(commit.page_threw(message), [message]))
         self.val_preview.ready.connect(self._val_ready)
         self.val_preview.server_error.connect(self._page_error)
         self.val_preview.server_error.connect(
-            lambda message: self._app_failed(val_failed(message)))
+            lambda message: self._app_failed(commit.val_failed(message), [message]))
         self.error_bar.fix_requested.connect(self._fix)
 
-    def load(self, code: str, tag: object = None, fixable: bool = True) -> None:
-        """Show a finished page or val. With `fixable`, its errors (and a blank page) go to
-        the error bar, whose Fix it works on the code the next instruction builds on; an
-        old version being looked at, or the welcome page, is not that."""
+    def load(self, code: str, tag: object = None, fixable: bool = True,
+             request: str = "") -> None:
+        """Show a finished page or val. With `fixable`, its errors and what its self-test
+        finds go to the error bar, whose Fix it works on the code the next instruction
+        builds on; an old version being looked at, or the welcome page, is not that.
+        `request`: what the page was asked to be (the controls it names must be there)."""
         self.error_bar.clear()
-        self._blank_check.stop()
+        self._settle.stop()
+        self.self_test.stop()
         self._final_tag = tag if tag is not None else object()
         self._fixable = fixable
+        if request and not request.startswith(FIX_PREFIX):  # a fix or a hand edit: the
+            self._request = request  # app is still for the same request
+        if code != self._final_code:
+            self._before_load = self.last_test
+            self._final_code = code
         if is_val(code):
             self.state.emit("Starting the val under Deno…")
             self.val_preview.run(code, self._sandbox(), self._final_tag)
@@ -97,10 +114,12 @@ class PreviewHost(QObject):
         self.load(WELCOME_PAGE, fixable=False)
 
     def commit_made(self, a_fix: bool) -> None:
-        """A version was kept: with the auto-fix setting, its errors get fixed (a fix's own
-        version continues the two tries of the change it fixes)."""
+        """A version was kept: with the auto-fix setting, its problems get fixed (a fix's
+        own version continues the two tries of the change it fixes, and must test better
+        than the page it fixed)."""
         if not a_fix:
             self._auto_fixes = 0
+        self._fixing_from = self._before_load if a_fix else None
         self._auto_fix_armed = self.settings.auto_fix
 
     def disarm_auto_fix(self, *_args) -> None:
@@ -115,11 +134,45 @@ class PreviewHost(QObject):
 
     def _on_page_shown(self, tag: object, _ms: float) -> None:
         if tag is self._final_tag and self._fixable:
-            self._blank_check.start()
+            self._settle.start()
 
-    def _app_failed(self, failure: str) -> None:
+    def _start_self_test(self) -> None:
+        """The page settled: try it out in the hidden copy (the page on screen is never
+        touched)."""
+        self.state.emit("Trying the app out…")
+        if is_val(self._final_code):
+            self.self_test.run_val(self._final_code, self._request, self._final_tag)
+        else:
+            self.self_test.run(self._final_code, self._request, self._final_tag)
+
+    def _tested(self, result: SelfTest, tag: object) -> None:
+        if tag is not self._final_tag or not self._fixable:
+            return
+        code = self._final_code
+        self.last_test = (code, result)
+        self.tested.emit(code, result)
+        fixed_from, self._fixing_from = self._fixing_from, None
+        if fixed_from is not None and fixed_from[0] != code and not commit.fix_is_better(
+                fixed_from[1].score(), result.score()):
+            self._auto_fix_armed = self._auto_fix_armed and self._auto_fixes < AUTO_FIX_TRIES
+            self.fix_not_better.emit(
+                f"The fix was not better ({result.badge}; before it: {fixed_from[1].badge}), "
+                "so the version before it is back. The attempt stays in History.",
+                fixed_from[0])
+            return
+        if result.works:
+            self.state.emit(f"Tried {result.controls} control"
+                            f"{'' if result.controls == 1 else 's'}: the app works")
+            return
+        self.state.emit(f"Trying the app found: {result.problems[0]}")
+        for finding in result.findings:
+            if not finding.on_load:  # the preview's own console said those already
+                self._page_error(finding.text)
+        self._app_failed(commit.self_test_found(result.problems[0]), result.problems)
+
+    def _app_failed(self, failure: str, problems: list[str]) -> None:
         if self._fixable:
-            self.app_failed.emit(failure)
+            self.app_failed.emit(failure, problems)
 
     def _page_error(self, message: str) -> None:
         if self._fixable:
@@ -135,16 +188,6 @@ class PreviewHost(QObject):
         self.error_bar.fixing()
         self.fix_requested.emit(list(self.error_bar.errors), self._auto_fixes, None)
 
-    def _check_blank(self) -> None:
-        """A page that shows nothing is broken too: the model may have hidden everything or
-        built it all from a script that failed quietly."""
-        def seen(visible) -> None:
-            if visible is False:
-                self._page_error("The page is blank: nothing is visible.")
-
-        self.preview.page().runJavaScript(PAGE_VISIBLE_JS, QWebEngineScript.ScriptWorldId.
-                                          ApplicationWorld, seen)
-
     def _fix(self, errors: list[str]) -> None:
         self._auto_fix_armed = False  # the user took over
         self.error_bar.fixing()
@@ -153,3 +196,4 @@ class PreviewHost(QObject):
 
     def close(self) -> None:
         self.val_preview.stop()
+        self.self_test.close()

@@ -25,6 +25,7 @@ from PySide6.QtWebEngineCore import QWebEngineScript
 
 from desktop.core.checking.self_test import (
     Finding,
+    Health,
     SelfTest,
     read_report,
     server_finding,
@@ -38,6 +39,9 @@ from desktop.ui.workers import message_of, run_in_background
 POLL_MS = 50
 SERVER_WAITS = 20
 RUN_CAP_MS = 12000  # loading and exercising; a page still busy then is reported as such
+# How a verdict looks, in the status bar and the History panel: a mark and its colour.
+BADGES = {Health.WORKS: ("\u2713", "#1e7b34"), Health.PROBLEMS: ("\u26a0", "#a35a00"),
+          Health.THROWS: ("\u2717", "#b3261e")}
 _MAIN = QWebEngineScript.ScriptWorldId.MainWorld
 _START_JS = "window.__keystrokeSelfTest ? (window.__keystrokeSelfTest.start(), true) : false"
 _STATE_JS = "window.__keystrokeSelfTestState || ''"

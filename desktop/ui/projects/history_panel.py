@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from PySide6.QtCore import QBuffer, QByteArray, QSize, Qt, Signal
@@ -16,7 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.checking.self_test import SelfTest
 from desktop.core.store.database import Version
+from desktop.ui.preview.self_test import BADGES
 
 THUMB = QSize(112, 70)
 THUMB_SOURCE = QSize(224, 140)  # stored at twice the size shown, for sharp high-DPI icons
@@ -95,6 +98,16 @@ class HistoryPanel(QWidget):
         self.list.insertItem(0, self._item(version, None))
         self.mark_current(version.id)
 
+    def set_self_test(self, version_id: int, result: SelfTest) -> None:
+        """The version's badge: what trying it out found."""
+        version = self._versions.get(version_id)
+        item = self._find(version_id)
+        if version is None or item is None:
+            return
+        self._versions[version_id] = replace(version, self_test=result.as_dict())
+        item.setText(self._text(self._versions[version_id]))
+        item.setToolTip(self._tooltip(self._versions[version_id]))
+
     def set_thumbnail(self, version_id: int, png: bytes) -> None:
         item = self._find(version_id)
         if item is not None:
@@ -118,10 +131,9 @@ class HistoryPanel(QWidget):
         return self._versions.get(item.data(Qt.ItemDataRole.UserRole)) if item else None
 
     def _item(self, version: Version, png: bytes | None) -> QListWidgetItem:
-        item = QListWidgetItem(f"{version.instruction}\n{version.model or version.provider}"
-                               f" · {when(version.created_at)}")
+        item = QListWidgetItem(self._text(version))
         item.setData(Qt.ItemDataRole.UserRole, version.id)
-        item.setToolTip(version.instruction)
+        item.setToolTip(self._tooltip(version))
         if png:
             pixmap = QPixmap()
             pixmap.loadFromData(png, "PNG")
@@ -131,6 +143,22 @@ class HistoryPanel(QWidget):
             blank.fill(Qt.GlobalColor.white)
             item.setIcon(QIcon(blank))
         return item
+
+    @staticmethod
+    def _text(version: Version) -> str:
+        badge = ""
+        if version.self_test:
+            result = SelfTest.from_dict(version.self_test)
+            badge = f"{BADGES[result.health][0]} {result.badge} · "
+        return (f"{version.instruction}\n{badge}{version.model or version.provider}"
+                f" · {when(version.created_at)}")
+
+    @staticmethod
+    def _tooltip(version: Version) -> str:
+        if not version.self_test:
+            return version.instruction
+        found = SelfTest.from_dict(version.self_test).problems
+        return version.instruction + "\n\n" + ("\n".join(found) if found else "Tried out: it works")
 
     def _find(self, version_id: int) -> QListWidgetItem | None:
         for row in range(self.list.count()):

@@ -255,6 +255,22 @@ class ProjectSession(QObject):
         self._go_to(parent)
         return True
 
+    @property
+    def current_version(self) -> Version | None:
+        return self._versions.get(self.current_version_id or -1)
+
+    def back_to(self, code: str) -> bool:
+        """Step back to the newest version with this code (a fix that tested no better
+        than it); Next Version goes forward to the fix again."""
+        found = max((v for v in self._versions.values() if v.code == code),
+                    key=lambda v: v.id, default=None)
+        if found is None or found.id == self.current_version_id:
+            return False
+        if self.current_version_id is not None:
+            self._redo.append(self.current_version_id)
+        self._go_to(found)
+        return True
+
     def redo(self) -> bool:
         while self._redo:
             version = self._versions.get(self._redo.pop())

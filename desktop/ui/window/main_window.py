@@ -213,6 +213,10 @@ class MainWindow(QMainWindow):
         host.app_failed.connect(loop.page_failed)
         host.fix_requested.connect(loop.fix)
         host.state.connect(self.state_label.setText)
+        host.tested.connect(self.versions.self_tested)
+        host.tested.connect(lambda _code, result: self.status.show_self_test(result))
+        host.fix_not_better.connect(lambda why, code: self.session.back_to(code)
+                                    and self.show_notice(why, error=False))
         self.preview.page_shown.connect(lambda tag, _ms: loop.preview_shown(tag))
         self.editor.edited_by_user.connect(self._hand_edit.poke)
         self.editor.edited_by_user.connect(self._autosave)
@@ -243,8 +247,8 @@ class MainWindow(QMainWindow):
 
     def _show_code(self, code: str, final: bool, tag: int) -> None:
         self.editor.set_code_quietly(code)
-        if final:
-            self.host.load(code, tag)  # the finished page, with its scripts running
+        if final:  # the finished page, with its scripts running, then tried out
+            self.host.load(code, tag, request=self.loop.instruction)
         elif self.loop.streaming_kind == "page":
             if self.loop.options.patch_partial_pages:  # a rewrite's scripts run at its end
                 self.preview.patch_html(code, tag, scripts_later=bool(self.loop.base_code))

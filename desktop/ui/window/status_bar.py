@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 
+from desktop.core.checking.self_test import SelfTest
 from desktop.core.generation.generate import GenerationResult
+from desktop.ui.preview.self_test import BADGES
 
 
 class StatusBar(QStatusBar):
@@ -15,6 +17,7 @@ class StatusBar(QStatusBar):
         self.metrics_label = QLabel("")
         self.route_label = QLabel("")
         self.route_label.setStyleSheet("color:#555")
+        self.self_test_label = QLabel("")  # what trying the app out found
         self.completion_label = QLabel("")
         self.completion_label.setStyleSheet("color:#555")
         self.progress = QProgressBar()
@@ -22,6 +25,7 @@ class StatusBar(QStatusBar):
         self.progress.hide()
         self.addWidget(self.model_label)
         self.addWidget(self.state_label, 1)
+        self.addPermanentWidget(self.self_test_label)
         self.addPermanentWidget(self.route_label)
         self.addPermanentWidget(self.completion_label)
         self.addPermanentWidget(self.progress)
@@ -62,6 +66,16 @@ class StatusBar(QStatusBar):
     def show_route(self, reason: str) -> None:
         self.route_label.setText(f"Route: {reason}" if reason else "")
         self.route_label.setToolTip(reason)
+
+    def show_self_test(self, result: SelfTest) -> None:
+        """The badge of the page on screen: works, N problems, throws; the tooltip lists
+        what was found."""
+        mark, colour = BADGES[result.health]
+        self.self_test_label.setText(f"{mark} {result.badge}")
+        self.self_test_label.setStyleSheet(f"color:{colour};font-weight:600")
+        self.self_test_label.setToolTip(
+            "\n".join(result.problems) or f"Tried {result.controls} controls: each did "
+            "something, and nothing threw.")
 
     def show_completions(self, text: str, why: str) -> None:
         """Whether the editor suggests completions, and if not, why (in the tooltip)."""

@@ -10,6 +10,7 @@ import threading
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
+from desktop.core.checking.self_test import SelfTest
 from desktop.core.generation.generate import GenerationResult
 from desktop.core.projects.history import name_from_instruction
 from desktop.core.projects.naming import suggest_name
@@ -25,6 +26,7 @@ from desktop.ui.workers import run_in_background
 
 log = logging.getLogger(__name__)
 THUMBNAIL_DELAY_MS = 500  # let the committed page paint before taking its picture
+KEPT_RESULTS = 20  # self-test results of recent pages, waiting for their versions
 
 
 class VersionActions(QObject):
@@ -39,6 +41,7 @@ class VersionActions(QObject):
         self.naming_cancel = threading.Event()  # the next keystroke comes first
         self._provisional_names: dict[int, str] = {}  # project id → name from an instruction
         self._thumbnail_for: int | None = None
+        self._tested: dict[str, SelfTest] = {}  # code → what trying it out found (newest)
         self._thumbnail_timer = QTimer(self, singleShot=True, interval=THUMBNAIL_DELAY_MS)
         self._thumbnail_timer.timeout.connect(self._take_thumbnail)
         session.version_added.connect(self._on_version_added)
@@ -78,10 +81,27 @@ class VersionActions(QObject):
         run_in_background(self, work, named,
                           lambda error: log.info("Could not name the app: %s", error))
 
+    def self_tested(self, code: str, result: SelfTest) -> None:
+        """A page was tried out: if it is the current version, that is its badge (a draft
+        is tried before Enter keeps it: its result waits here for its version)."""
+        self._tested[code] = result
+        while len(self._tested) > KEPT_RESULTS:
+            del self._tested[next(iter(self._tested))]
+        version = self.session.current_version
+        if version is not None and version.code == code:
+            self._record_self_test(version.id, result)
+
+    def _record_self_test(self, version_id: int, result: SelfTest) -> None:
+        self.history.set_self_test(version_id, result)
+        found = result.as_dict()
+        self.store.call(lambda store: store.set_self_test(version_id, found))
+
     def _on_version_added(self, version: Version) -> None:
         self.history.add_version(version)
         self._thumbnail_for = version.id
         self._thumbnail_timer.start()
+        if version.code in self._tested:
+            self._record_self_test(version.id, self._tested[version.code])
 
     def _take_thumbnail(self) -> None:
         """A small picture of the preview as it is now, for the history panel."""
