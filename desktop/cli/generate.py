@@ -7,11 +7,12 @@ import argparse
 import json
 import os
 import sys
-import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from desktop.cli.history import record_generation
 from desktop.cli.terminal import cli_engine, load_settings, say
+from desktop.core.checking.self_test import SelfTest
 from desktop.core.generation.generate import CodeProgress, GenerationRequest, GenerationResult
 from desktop.core.generation.instructions import strip_command
 from desktop.core.generation.kinds import kind_for
@@ -65,27 +66,43 @@ def generate_and_keep(engine: Engine, args: argparse.Namespace) -> GenerationRes
     if args.provider != "auto":
         return _run(engine, engine.router.forced(args.provider, args.instruction), request,
                     args)
-    result, _plans = commit.enter_without_a_draft(
-        engine.router, args.instruction, lambda route: _run(engine, route, request, args),
-        lambda draft: _draft_failure(engine, draft))
+    made: list[GenerationResult] = []
+    tested: dict[int, SelfTest | None] = {}
+
+    def make(route: RouteDecision, instruction: str, base: str) -> GenerationResult:
+        asked = replace(request, instruction=instruction, base_code=base,
+                        scope=None) if base else request
+        made.append(_run(engine, route, asked, args))
+        return made[-1]
+
+    def problems_of(draft: GenerationResult) -> tuple[str, list[str]]:
+        found = tested[id(draft)] = _self_test(engine, draft, args.instruction)
+        problems = found.problems if found else []
+        return commit.draft_failure(draft, found=problems), problems
+
+    result, plans = commit.enter_without_a_draft(engine.router, args.instruction, make,
+                                                 problems_of)
+    if plans[-1].step is commit.Step.FIX:
+        before = tested.get(id(made[0]))
+        after = _self_test(engine, result, args.instruction)
+        if before is not None and after is not None and not commit.fix_is_better(
+                before.score(), after.score()):
+            say(f"the fix was no better ({after.badge}; the draft: {before.badge}): "
+                "keeping the draft")
+            return made[0]
     return result
 
 
-def _draft_failure(engine: Engine, result: GenerationResult) -> str:
-    """Why the fast tier's result should go to the strong tier, if it should: no code, or a
-    page that throws when loaded (checked only when a strong tier exists, since the check
-    starts a headless browser)."""
-    if not engine.settings.auto_escalate or result.code is None:
-        return commit.draft_failure(result)
-    if not STRONG_TIER & engine.router.available:
-        return ""
-    from desktop.ui.preview.page_check import check_page, check_val
+def _self_test(engine: Engine, result: GenerationResult, instruction: str) -> SelfTest | None:
+    """What trying the result out finds (None: not tried: there is no strong tier to hand
+    problems to, escalation is off, or no code came back; trying starts a headless
+    browser)."""
+    if not engine.settings.auto_escalate or result.code is None or not (
+            STRONG_TIER & engine.router.available):
+        return None
+    from desktop.ui.preview.page_check import self_test
 
-    with tempfile.TemporaryDirectory(prefix="keystroke-check-") as folder:
-        page = Path(folder) / ("main.http.ts" if result.kind == "val" else "index.html")
-        page.write_text(result.code, encoding="utf-8")
-        report = check_val(page) if result.kind == "val" else check_page(str(page))
-    return commit.draft_failure(result, report.uncaught_errors, report.server_errors)
+    return self_test(result.code, instruction, val=result.kind == "val")
 
 
 def _run(engine: Engine, decision: RouteDecision, request: GenerationRequest,

@@ -88,8 +88,11 @@ def _parser() -> argparse.ArgumentParser:
     usage = sub.add_parser("usage", help="tokens and cost by provider and model")
     usage.add_argument("--json", action="store_true")
 
-    check = sub.add_parser("check", help="load a page headless and report its errors")
-    check.add_argument("target", help="an HTML file or a URL")
+    check = sub.add_parser("check", help="load a page headless, try it out, and report what "
+                                          "is wrong with it")
+    check.add_argument("target", help="an HTML file, a val (.ts) or a URL")
+    check.add_argument("--request", default="",
+                       help="what the app was asked to do: the buttons it names must be there")
     check.add_argument("--json", action="store_true")
     check.add_argument("--settle-ms", type=int, default=600,
                        help="how long the page must be quiet before reading it")

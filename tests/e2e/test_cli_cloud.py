@@ -86,8 +86,12 @@ def test_auto_asks_claude_when_the_fast_page_throws(servers, keystroke_home):
     assert run.returncode == 0, run.stderr
     report = json.loads(run.stdout)
     assert report["provider"] == "anthropic"
-    assert report["route_reason"].startswith("Claude: the fast result failed (the page threw")
-    assert "the fast result failed (the page threw" in run.stderr
+    assert report["route_reason"].startswith(
+        "Claude: the fast result failed (the self-test found: The page threw TypeError")
+    assert "the fast result failed (the self-test found: The page threw" in run.stderr
+    fix = claude.posts("/v1/messages")[0].body["messages"][-1]["content"]
+    fix = json.dumps(fix)
+    assert "Fix these errors" in fix and "<h1>Broken</h1>" in fix  # the draft, not a redo
     assert len(chat.posts("/chat/completions")) == 1 and len(claude.posts("/v1/messages")) == 1
 
 

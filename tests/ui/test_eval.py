@@ -122,7 +122,7 @@ def test_the_second_opinion_judges_look_only_cases_from_a_screenshot(keystroke_h
            "ANTHROPIC_BASE_URL": anthropic_server.url, "ANTHROPIC_API_KEY": ANTHROPIC_KEY,
            "QT_QPA_PLATFORM": "offscreen"}
     command = [sys.executable, "-m", "desktop", "eval", "--provider", "openai", "--model",
-               "gpt-oss-120b", "--suite", "looks", "--limit", "2", "--json"]
+               "gpt-oss-120b", "--suite", "looks", "--limit", "2", "--no-fix", "--json"]
     report = json.loads(subprocess.run(command, cwd=REPO, env=env, capture_output=True,
                                        text=True, timeout=300).stdout)
     verdicts = {c["case_id"]: (c["passed"], c["reason"]) for c in report["cases"]}

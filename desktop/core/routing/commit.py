@@ -23,7 +23,7 @@ better (`fix_is_better`); otherwise the better version stays the one to work fro
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from desktop.core.generation.fixing import fix_instruction
@@ -65,7 +65,8 @@ def on_enter(router: Router, instruction: str, *, draft_by: str | None,
     route = router.route(instruction, "commit", want_strong=want_strong, fast_failure=failure)
     if route.escalated and draft_by not in STRONG_TIER:
         if failure and problems and draft_by is not None:
-            return EnterPlan(Step.FIX, route, fix_instruction(list(problems), instruction))
+            fix = fix_instruction(list(problems), route.instruction or instruction)
+            return EnterPlan(Step.FIX, replace(route, instruction=fix), fix)
         return EnterPlan(Step.ESCALATE, route)
     if draft_by is not None:
         return EnterPlan(Step.KEEP, route)

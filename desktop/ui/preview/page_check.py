@@ -93,16 +93,19 @@ def _await_check(view) -> object:
     return "the check never answered"
 
 
-def self_test(code: str, instruction: str = "", val: bool = False) -> SelfTest:
-    """Exercise the page (or val) in a hidden copy, as the window does after a page
-    settles, and say what it found."""
+def self_test(code: str, instruction: str = "", val: bool = False, url: str = "") -> SelfTest:
+    """Exercise the page (or val, or the page at `url`) in a hidden copy, as the window does
+    after a page settles, and say what it found."""
     make_application(headless=True)
     from desktop.ui.preview.self_test import RUN_CAP_MS, SelfTestRunner
 
     runner = SelfTestRunner()
     results: list[SelfTest] = []
     runner.finished.connect(lambda result, _tag: results.append(result))
-    (runner.run_val if val else runner.run)(code, instruction)
+    if url:
+        runner.run_url(url, instruction)
+    else:
+        (runner.run_val if val else runner.run)(code, instruction)
     _wait(lambda: bool(results), RUN_CAP_MS + 5000)
     runner.close()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

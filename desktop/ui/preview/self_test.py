@@ -101,6 +101,11 @@ class SelfTestRunner(QObject):
         self._begin(instruction, served=False, tag=tag)
         self.view.show_html(code, self._job.number)
 
+    def run_url(self, url: str, instruction: str = "", tag: object = None) -> None:
+        """A page something else serves (`keystroke check URL`)."""
+        self._begin(instruction, served=url.startswith("http"), tag=tag)
+        self.view.show_url(url, self._job.number)
+
     def run_val(self, code: str, instruction: str = "", tag: object = None) -> None:
         """Start the val on a scratch server (off the GUI thread), then exercise its page."""
         self._begin(instruction, served=True, tag=tag)
