@@ -90,8 +90,11 @@ def evaluate_case(engine: Engine, case: EvalCase, provider: str, fix: bool, max_
         return judged[id(result)]
 
     def problems_of(result: GenerationResult) -> tuple[str, list[str]]:
+        if result.code is None:  # nothing to fix: the strong tier makes it
+            return commit.draft_failure(result), []
         found = judged_of(result)[1]
-        return commit.draft_failure(result, found=found.problems), found.problems
+        return (commit.draft_failure(result, found.thrown, found=found.problems),
+                found.problems)
 
     if provider == "auto":
         result, plans = commit.enter_without_a_draft(engine.router, case.request, make,

@@ -78,7 +78,8 @@ def generate_and_keep(engine: Engine, args: argparse.Namespace) -> GenerationRes
     def problems_of(draft: GenerationResult) -> tuple[str, list[str]]:
         found = tested[id(draft)] = _self_test(engine, draft, args.instruction)
         problems = found.problems if found else []
-        return commit.draft_failure(draft, found=problems), problems
+        thrown = found.thrown if found else []
+        return commit.draft_failure(draft, thrown, found=problems), problems
 
     result, plans = commit.enter_without_a_draft(engine.router, args.instruction, make,
                                                  problems_of)

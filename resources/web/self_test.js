@@ -26,7 +26,6 @@
     cancelAnimationFrame: window.cancelAnimationFrame.bind(window),
     fetch: window.fetch ? window.fetch.bind(window) : null,
     consoleError: console.error.bind(console),
-    alert: window.alert.bind(window),
     now: performance.now.bind(performance),
   };
   let epoch = 0;  // whose code runs now: 0 is the page's own (loading, its own timers)
@@ -206,7 +205,14 @@
     note(epoch, 'a sound played');
     return play.apply(this, args);
   };
-  window.alert = message => { note(epoch, 'a message was shown'); return native.alert(message); };
+  // A dialog stops the whole window; the preview refuses them, so the app shows nothing.
+  for (const name of ['alert', 'confirm', 'prompt']) {
+    window[name] = message => {
+      errors.push({ message: `${name}(${JSON.stringify(String(message ?? '').slice(0, 60))})`,
+                    line: 0, epoch, kind: 'dialog' });
+      return name === 'confirm' ? false : null;
+    };
+  }
   window.addEventListener('hashchange', () => note(epoch, 'the page changed'));
 
   // Which elements have click handlers (beyond buttons, inputs and links).

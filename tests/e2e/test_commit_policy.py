@@ -72,10 +72,10 @@ def through_the_window(qtbot, case: Case) -> tuple[str, str]:
         if case.fast_reply == THROWS:  # the page on screen threw: the user sees it
             qtbot.waitUntil(lambda: bool(win.error_bar.errors), timeout=10000)
         qtbot.keyClick(win.prompt, Qt.Key.Key_Return)
-        qtbot.waitUntil(lambda: bool(kept), timeout=10000)
+        qtbot.waitUntil(lambda: bool(kept) and not win.loop.busy, timeout=10000)
     finally:
         close_and_delete(win)
-    return kept[0].provider, kept[0].route_reason
+    return kept[-1].provider, kept[-1].route_reason  # a failed draft is kept, then fixed
 
 
 def engine_for(case: Case) -> Engine:
@@ -100,8 +100,8 @@ def through_eval(case: Case) -> tuple[str, str]:
     engine = engine_for(case)
     try:
         engine.refresh()
-        result, _verdict = evaluate_case(engine, EvalCase("case", case.instruction), "auto",
-                                         fix=False, max_tokens=2048)
+        result, _verdict, _found = evaluate_case(engine, EvalCase("case", case.instruction),
+                                                 "auto", fix=False, max_tokens=2048)
     finally:
         engine.close()
     return result.provider, result.route_reason

@@ -137,17 +137,20 @@ def test_settings_tests_connections_and_keeps_keys_out_of_the_settings_file(qtbo
     dialog.deleteLater()
 
 
-def test_a_fast_page_that_throws_is_made_by_claude_on_enter(qtbot, cloud_window, cloud_env):
+def test_a_fast_page_that_throws_is_kept_and_fixed_by_claude_on_enter(qtbot, cloud_window,
+                                                                      cloud_env):
     chat, claude = cloud_env
     chat.reply = lambda _instruction: THROWING_PAGE
     cloud_window.prompt.setPlainText("a broken counter")
     settle(qtbot, cloud_window)
     qtbot.waitUntil(lambda: cloud_window.preview.report.uncaught != [], timeout=10000)
     qtbot.keyClick(cloud_window.prompt, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: cloud_window.history.list.count() == 1, timeout=10000)
-    assert len(claude.posts("/v1/messages")) == 1
+    qtbot.waitUntil(lambda: cloud_window.history.list.count() == 2, timeout=10000)
+    [fix] = claude.posts("/v1/messages")
+    asked = json.dumps(fix.body["messages"][-1]["content"])
+    assert "Fix these errors" in asked and "The app was asked for: a broken counter" in asked
     assert "the fast result failed (the page threw" in cloud_window.status.route_label.text()
-    assert "a broken counter" in cloud_window.loop.base_code  # Claude's page was kept
+    assert "Fix these errors" in cloud_window.loop.base_code  # Claude's page was kept
 
 
 def test_after_the_first_commit_the_fast_model_names_the_app(qtbot, cloud_window, cloud_env):

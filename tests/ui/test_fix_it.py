@@ -58,7 +58,8 @@ def test_a_page_that_throws_shows_the_error_and_fix_it_makes_a_working_version(q
         qtbot.waitUntil(lambda: "fixed counter" in win.editor.toPlainText(), timeout=5000)
     assert not win.error_bar.isVisible()
     instructions = [win.history.list.item(i).text().split("\n")[0] for i in range(2)]
-    assert instructions[0].startswith("Fix these errors") and instructions[1] == "a counter"
+    assert instructions == ["Fix: Uncaught TypeError: Cannot set properties of null (setting "
+                            "'textContent') (line 3)", "a counter"]
 
 
 def test_a_blank_page_counts_as_an_error(qtbot, make_window):

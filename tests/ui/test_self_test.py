@@ -230,3 +230,12 @@ def test_a_vals_form_posts_to_the_val(qtbot, fail):
     assert "Sending the form by clicking Sign failed: the val answered 500" in result.problems
     assert any("Cannot read properties of null" in p and "line 4" in p
                for p in result.problems)
+
+
+def test_a_dialog_is_a_finding_not_an_effect(qtbot):
+    page = ("<!DOCTYPE html><html><body><button id='b'>Guess</button><script>"
+            "document.getElementById('b').onclick = () => alert('Too high!');</script>"
+            "</body></html>")
+    assert self_test(qtbot, page).problems == [
+        'Clicking Guess opened a dialog, alert("Too high!"), which apps may not use: show it '
+        'in the page instead']

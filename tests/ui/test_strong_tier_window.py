@@ -60,16 +60,20 @@ def test_ctrl_enter_offline_asks_the_local_strong_model_and_keeps_its_page(
                      "is set (Settings → Providers))")
 
 
-def test_a_draft_that_throws_is_remade_by_the_local_strong_model_on_enter(
+def test_a_draft_that_throws_is_kept_and_fixed_by_the_local_strong_model_on_enter(
         qtbot, offline_window, models):
+    """Never the bare request again: the strong model gets the draft and its error."""
     fast, strong = models
     fast.reply = lambda _i: THROWING
     offline_window.prompt.setPlainText("a counter")
     qtbot.waitUntil(lambda: offline_window.error_bar.isVisible(), timeout=10000)
     qtbot.keyClick(offline_window.prompt, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: offline_window.history.list.count() == 1, timeout=10000)
-    assert strong.instructions == ["a counter"]
-    assert offline_window.loop.base_code == page_for("strong: a counter")
+    qtbot.waitUntil(lambda: offline_window.history.list.count() == 2, timeout=10000)
+    [fix] = strong.instructions
+    assert fix.startswith("Fix these errors") and "Cannot set properties of null" in fix
+    assert "The app was asked for: a counter" in fix
+    assert "<h1>Broken</h1>" in strong.requests[0].messages[-1].content
+    assert offline_window.loop.base_code == page_for(f"strong: {fix}")
     route = offline_window.status.route_label.text()
     assert "local strong model: the fast result failed (the page threw" in route
 

@@ -30,8 +30,8 @@ class Health(Enum):
 
 @dataclass(frozen=True)
 class Finding:
-    kind: str  # threw, server, logged, dead, unread, nonsense, blank, missing, reloads,
-    # unfinished
+    kind: str  # threw, server, logged, dialog, dead, unread, nonsense, blank, missing,
+    # reloads, unfinished
     text: str
     on_load: bool = False  # thrown or logged while the page loaded, before any action
 
@@ -66,6 +66,11 @@ class SelfTest:
     @property
     def problems(self) -> list[str]:
         return [f.text for f in self.findings]
+
+    @property
+    def thrown(self) -> list[str]:
+        """The findings that are errors the page threw."""
+        return [f.text for f in self.findings if f.kind == "threw"]
 
     @property
     def badge(self) -> str:
@@ -166,7 +171,8 @@ def _unique_errors(errors: list[dict]) -> list[dict]:
     """The first of each message: a ticking timer throws the same error every second."""
     seen: dict[str, dict] = {}
     for error in errors:
-        seen.setdefault(" ".join(str(error.get("message", "")).split())[:300], error)
+        message = " ".join(str(error.get("message", "")).split()).removeprefix("Uncaught ")
+        seen.setdefault(message[:300], error)
     return list(seen.values())
 
 
@@ -176,6 +182,9 @@ def _error_words(error: dict, entry: dict | None, kind: str) -> str:
     line = f" (line {error['line']})" if error.get("line") else ""
     if kind == "server":
         return f"{_sentence(_doing(entry)) if entry else 'Loading the page'}: {message}"
+    if kind == "dialog":
+        return (f"{_sentence(_doing(entry))} opened a dialog, {message}, which apps may not "
+                "use: show it in the page instead")
     verb = "logged an error:" if kind == "logged" else "threw"
     if entry is None:
         return f"The page {verb} {message}{line}"

@@ -26,6 +26,17 @@ def fix_instruction(errors: list[str], request: str = "") -> str:
             "\nMake sure every element the script uses exists with exactly that id.")
 
 
+def title(instruction: str) -> str:
+    """How History names a version: its instruction's first line; a fix by the first
+    problem it fixed ("Fix: Clicking Stop changed nothing")."""
+    lines = instruction.strip().splitlines() or [""]
+    if not lines[0].startswith(FIX_PREFIX):
+        return lines[0]
+    listed = [line[2:] for line in lines[1:] if line.startswith("- ")]
+    more = f" (+{len(listed) - 1})" if len(listed) > 1 else ""
+    return f"Fix: {listed[0]}{more}" if listed else "Fix"
+
+
 def summary(errors: list[str]) -> str:
     count = len(errors)
     return f"{count} error{'s' if count != 1 else ''}"

@@ -103,6 +103,9 @@ def fix_is_better(before: tuple[int, ...] | None, after: tuple[int, ...]) -> boo
 
 
 def page_threw(message: str) -> str:
+    """(The preview says "Uncaught TypeError…", the self-test "The page threw TypeError…":
+    the reason reads the same either way.)"""
+    message = message.removeprefix("The page threw ").removeprefix("Uncaught ")
     return f"the page threw: {message[:FAILURE_CHARS]}"
 
 

@@ -36,6 +36,7 @@ class KeystrokeLoop(QObject):
     latency_measured = Signal(float)  # last keystroke → page in the preview, ms
     route_chosen = Signal(str)  # why the request just started goes where it goes
     scope_changed = Signal(object)  # the Scope of base_code aimed at now, or None
+    fix_started = Signal()  # a fix is on its way: nothing else should start one
 
     def __init__(self, engine: Engine, parent: QObject | None = None,
                  options: LoopOptions | None = None) -> None:
@@ -210,6 +211,7 @@ class KeystrokeLoop(QObject):
         self._drop_pending()
         self._instruction = instruction
         self._set_state(LoopState.KEEPING)
+        self.fix_started.emit()
         self._launch(instruction, route, screenshot, scoped=False,
                      say=f"{registry.label(route.provider_id)} is fixing what was found, "
                          "then keeping it…")

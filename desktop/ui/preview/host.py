@@ -121,6 +121,8 @@ class PreviewHost(QObject):
             self._auto_fixes = 0
         self._fixing_from = self._before_load if a_fix else None
         self._auto_fix_armed = self.settings.auto_fix
+        if self._auto_fix_armed and self.error_bar.errors and self._auto_fixes < AUTO_FIX_TRIES:
+            self._auto_fix_timer.start()  # the kept draft's problems, found before Enter
 
     def disarm_auto_fix(self, *_args) -> None:
         """The person is typing or editing: they take over."""
@@ -168,7 +170,8 @@ class PreviewHost(QObject):
         for finding in result.findings:
             if not finding.on_load:  # the preview's own console said those already
                 self._page_error(finding.text)
-        self._app_failed(commit.self_test_found(result.problems[0]), result.problems)
+        self._app_failed(commit.page_threw(result.thrown[0]) if result.thrown
+                         else commit.self_test_found(result.problems[0]), result.problems)
 
     def _app_failed(self, failure: str, problems: list[str]) -> None:
         if self._fixable:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.checking.self_test import SelfTest
+from desktop.core.generation.fixing import title
 from desktop.core.store.database import Version
 from desktop.ui.preview.self_test import BADGES
 
@@ -150,7 +151,7 @@ class HistoryPanel(QWidget):
         if version.self_test:
             result = SelfTest.from_dict(version.self_test)
             badge = f"{BADGES[result.health][0]} {result.badge} · "
-        return (f"{version.instruction}\n{badge}{version.model or version.provider}"
+        return (f"{title(version.instruction)}\n{badge}{version.model or version.provider}"
                 f" · {when(version.created_at)}")
 
     @staticmethod

@@ -212,6 +212,7 @@ class MainWindow(QMainWindow):
         loop.committed.connect(self._on_committed)
         host.app_failed.connect(loop.page_failed)
         host.fix_requested.connect(loop.fix)
+        loop.fix_started.connect(host.disarm_auto_fix)  # its own version arms it again
         host.state.connect(self.state_label.setText)
         host.tested.connect(self.versions.self_tested)
         host.tested.connect(lambda _code, result: self.status.show_self_test(result))
