@@ -41,6 +41,18 @@ def test_check_reports_what_the_page_did(page, exit_code, uncaught, console, key
         assert needle in found
 
 
+def test_check_tries_the_page_out_and_fails_on_a_dead_control(keystroke_home):
+    result = keystroke("check", str(PAGES / "dead_stop.html"), "--request",
+                       "a stopwatch with Start, Stop and Lap buttons", home=keystroke_home)
+    assert result.returncode == 1, result.stderr
+    assert "  tried 3 controls in " in result.stdout
+    assert "  - Clicking Stop changed nothing\n" in result.stdout
+    assert "  - The request asks for a Lap button; the page has none" in result.stdout
+    clean = json.loads(keystroke("check", str(PAGES / "clean.html"), "--json",
+                                 home=keystroke_home).stdout)
+    assert clean["self_test"]["badge"] == "works"
+
+
 def test_check_says_when_a_page_does_not_load(keystroke_home):
     result = keystroke("check", "http://127.0.0.1:9/nothing-listens-here", home=keystroke_home)
     assert result.returncode == 1

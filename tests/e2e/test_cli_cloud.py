@@ -87,8 +87,8 @@ def test_auto_asks_claude_when_the_fast_page_throws(servers, keystroke_home):
     report = json.loads(run.stdout)
     assert report["provider"] == "anthropic"
     assert report["route_reason"].startswith(
-        "Claude: the fast result failed (the self-test found: The page threw TypeError")
-    assert "the fast result failed (the self-test found: The page threw" in run.stderr
+        "Claude: the fast result failed (the page threw: TypeError")
+    assert "the fast result failed (the page threw: TypeError" in run.stderr
     fix = claude.posts("/v1/messages")[0].body["messages"][-1]["content"]
     fix = json.dumps(fix)
     assert "Fix these errors" in fix and "<h1>Broken</h1>" in fix  # the draft, not a redo

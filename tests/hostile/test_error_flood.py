@@ -17,7 +17,7 @@ def test_a_flood_of_errors_is_summarised_without_stalling_the_window(qtbot, wind
     stalls.start()
     window.host.load(FLOOD)
     bar = window.error_bar
-    qtbot.waitUntil(lambda: bar.label.text().startswith("100,000 errors"), timeout=120000)
+    qtbot.waitUntil(lambda: bar.label.text().startswith("100,000 problems"), timeout=120000)
     stalls.stop()
     assert len(bar.errors) == MAX_KEPT and bar.more == 100000 - MAX_KEPT
     assert "failure number 0" in bar.label.text()

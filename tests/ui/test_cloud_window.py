@@ -59,7 +59,7 @@ def test_ctrl_enter_asks_claude_and_keeps_its_page(qtbot, cloud_window, cloud_en
     qtbot.keyClick(cloud_window.prompt, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: cloud_window.history.list.count() == 1, timeout=10000)
     assert len(claude.posts("/v1/messages")) == 1
-    assert "Claude: asked for Claude" in cloud_window.status.route_label.text()
+    assert "Claude: asked for Claude" in cloud_window.status.route_label.toolTip()
     assert "a kanban board" in cloud_window.loop.base_code
 
 
@@ -71,7 +71,7 @@ def test_a_hard_request_escalates_on_enter(qtbot, cloud_window, cloud_env):
     qtbot.keyClick(cloud_window.prompt, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: cloud_window.history.list.count() == 1, timeout=10000)
     assert len(claude.posts("/v1/messages")) == 1
-    assert "needs auth" in cloud_window.status.route_label.text()
+    assert "needs auth" in cloud_window.status.route_label.toolTip()
 
 
 def test_a_failing_fast_tier_falls_back_to_local_and_says_so(qtbot, cloud_window, cloud_env,
@@ -81,7 +81,7 @@ def test_a_failing_fast_tier_falls_back_to_local_and_says_so(qtbot, cloud_window
     cloud_window.prompt.setPlainText("a dice roller")
     settle(qtbot, cloud_window)
     qtbot.waitUntil(lambda: local.completed == ["a dice roller"], timeout=10000)
-    assert "Cerebras failed, fell back" in cloud_window.status.route_label.text()
+    assert "Cerebras failed, fell back" in cloud_window.status.route_label.toolTip()
     assert cloud_window.banner.isVisible()
     assert "Cerebras returned 503" in cloud_window.banner.text()
     assert "Used the local model instead" in cloud_window.banner.text()
@@ -101,7 +101,7 @@ def test_the_spending_cap_stops_escalation_and_says_why(qtbot, cloud_window, clo
     qtbot.keyClick(cloud_window.prompt, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: cloud_window.history.list.count() == 1, timeout=10000)
     assert claude.posts("/v1/messages") == []
-    assert "$1.50 reached the $1.00 daily cap" in cloud_window.status.route_label.text()
+    assert "$1.50 reached the $1.00 daily cap" in cloud_window.status.route_label.toolTip()
 
 
 def test_settings_tests_connections_and_keeps_keys_out_of_the_settings_file(qtbot, cloud_env,
@@ -149,7 +149,7 @@ def test_a_fast_page_that_throws_is_kept_and_fixed_by_claude_on_enter(qtbot, clo
     [fix] = claude.posts("/v1/messages")
     asked = json.dumps(fix.body["messages"][-1]["content"])
     assert "Fix these errors" in asked and "The app was asked for: a broken counter" in asked
-    assert "the fast result failed (the page threw" in cloud_window.status.route_label.text()
+    assert "the fast result failed (the page threw" in cloud_window.status.route_label.toolTip()
     assert "Fix these errors" in cloud_window.loop.base_code  # Claude's page was kept
 
 
@@ -180,6 +180,6 @@ def test_fix_it_sends_claude_the_errors_and_a_screenshot(qtbot, cloud_window, cl
     assert image["source"]["media_type"] == "image/png"
     assert base64.b64decode(image["source"]["data"])[:8] == b"\x89PNG\r\n\x1a\n"
     assert "Cannot set properties of null" in blocks[-1]["text"]
-    assert "Claude: fixing errors" in cloud_window.status.route_label.text()
+    assert "Claude: fixing errors" in cloud_window.status.route_label.toolTip()
     asked_fast = [r.body["messages"][-1]["content"] for r in chat.posts("/chat/completions")]
     assert not any("Change it as follows: Fix these errors" in a for a in asked_fast)

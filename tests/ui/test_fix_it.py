@@ -46,7 +46,7 @@ def test_a_page_that_throws_shows_the_error_and_fix_it_makes_a_working_version(q
     win = make_window(provider)
     win.prompt.setPlainText("a counter")
     qtbot.waitUntil(lambda: win.error_bar.isVisible(), timeout=10000)
-    assert win.error_bar.label.text().startswith("1 error — Uncaught TypeError")
+    assert win.error_bar.label.text().startswith("1 problem — Uncaught TypeError")
     qtbot.mouseClick(win.error_bar.fix_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: win.history.list.count() == 2, timeout=10000)
     assert win.loop.base_code == page_for("fixed counter")
@@ -82,7 +82,7 @@ def test_auto_fix_tries_the_fast_tier_then_the_strong_one_and_stops_at_two(qtbot
              if r.messages[-1].content.rstrip().split("Change it as follows: ")[-1]
              .startswith("Fix these errors")]
     assert len(fixes) == 2
-    assert "fixing errors, but no Anthropic key is set" in win.status.route_label.text()
+    assert "fixing errors, but no Anthropic key is set" in win.status.route_label.toolTip()
     qtbot.waitUntil(win.error_bar.isVisible, timeout=10000)  # the second fix failed too
     with qtbot.assertNotEmitted(win.host.fix_requested, wait=AUTO_FIX_DELAY_MS + 1000):
         pass  # no third try

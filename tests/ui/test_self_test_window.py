@@ -71,7 +71,7 @@ def test_a_dead_stop_button_is_named_and_fixed_after_enter_without_a_click(
     assert asked.startswith("Fix these errors") and "Clicking Stop changed nothing" in asked
     assert f"The app was asked for: {REQUEST}" in asked
     assert "console.log('stopping')" in strong.requests[0].messages[-1].content  # the draft
-    route = win.status.route_label.text()
+    route = win.status.route_label.toolTip()
     assert "the fast result failed (the self-test found: Clicking Stop changed nothing)" in route
     found = [json.loads(row[0]) for row in stored(
         "SELECT self_test FROM versions ORDER BY id")]

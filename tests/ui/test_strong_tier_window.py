@@ -55,8 +55,8 @@ def test_ctrl_enter_offline_asks_the_local_strong_model_and_keeps_its_page(
     qtbot.waitUntil(lambda: offline_window.history.list.count() == 1, timeout=10000)
     assert strong.instructions == ["a chess clock"]
     assert offline_window.loop.base_code == page_for("strong: a chess clock")
-    route = offline_window.status.route_label.text()
-    assert route == ("Route: local strong model: asked for Claude (Claude: no Anthropic key "
+    route = offline_window.status.route_label.toolTip()
+    assert route == ("local strong model: asked for Claude (Claude: no Anthropic key "
                      "is set (Settings → Providers))")
 
 
@@ -74,7 +74,7 @@ def test_a_draft_that_throws_is_kept_and_fixed_by_the_local_strong_model_on_ente
     assert "The app was asked for: a counter" in fix
     assert "<h1>Broken</h1>" in strong.requests[0].messages[-1].content
     assert offline_window.loop.base_code == page_for(f"strong: {fix}")
-    route = offline_window.status.route_label.text()
+    route = offline_window.status.route_label.toolTip()
     assert "local strong model: the fast result failed (the page threw" in route
 
 

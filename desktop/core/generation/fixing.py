@@ -38,5 +38,6 @@ def title(instruction: str) -> str:
 
 
 def summary(errors: list[str]) -> str:
+    """What the error bar calls them: errors and what the self-test found alike."""
     count = len(errors)
-    return f"{count} error{'s' if count != 1 else ''}"
+    return f"{count} problem{'s' if count != 1 else ''}"

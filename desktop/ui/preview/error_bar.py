@@ -67,7 +67,7 @@ class ErrorBar(QWidget):
     def _count(self) -> str:
         if not self.more:
             return summary(self.errors)
-        return f"{len(self.errors) + self.more:,} errors"
+        return f"{len(self.errors) + self.more:,} problems"
 
     def fixing(self) -> None:
         self.fix_button.setEnabled(False)

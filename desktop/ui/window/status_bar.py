@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QProgressBar, QSizePolicy, QStatusBar
 
 from desktop.core.checking.self_test import SelfTest
 from desktop.core.generation.generate import GenerationResult
 from desktop.ui.preview.self_test import BADGES
+
+ROUTE_WIDTH = 460  # pixels of the route reason shown; the whole of it is in the tooltip
 
 
 class StatusBar(QStatusBar):
@@ -14,6 +17,10 @@ class StatusBar(QStatusBar):
         super().__init__()
         self.model_label = QLabel("No model")
         self.state_label = QLabel("Starting…")
+        # A long line (a route reason, a finding) must not widen the window: the labels
+        # take the room there is, and say the rest in their tooltip.
+        self.state_label.setSizePolicy(QSizePolicy.Policy.Ignored,
+                                       QSizePolicy.Policy.Preferred)
         self.metrics_label = QLabel("")
         self.route_label = QLabel("")
         self.route_label.setStyleSheet("color:#555")
@@ -64,7 +71,9 @@ class StatusBar(QStatusBar):
         self._render()
 
     def show_route(self, reason: str) -> None:
-        self.route_label.setText(f"Route: {reason}" if reason else "")
+        text = f"Route: {reason}" if reason else ""
+        self.route_label.setText(self.route_label.fontMetrics().elidedText(
+            text, Qt.TextElideMode.ElideRight, ROUTE_WIDTH))
         self.route_label.setToolTip(reason)
 
     def show_self_test(self, result: SelfTest) -> None:
