@@ -405,6 +405,36 @@
     }
   };
 
+  // Act on one control as its entry's epoch and record what followed.
+  const exercise = async (el, entry) => {
+    const owner = entry.epoch;
+    epoch = owner;
+    const before = snapshot();
+    const nonsenseBefore = nonsense();
+    const at = native.now();
+    const kind = entry.kind;
+    // A button that rewrote the page the same way (a random pick that came out the same)
+    // gets two more clicks before it counts as doing nothing.
+    for (let click = 0; click < 3; click++) {
+      try {
+        entry.typed = act(el, kind);
+      } catch (error) {
+        errors.push({ message: String(error && error.message || error), line: 0, epoch: owner });
+      }
+      collect(owner);
+      await settleAction(owner, at, kind === 'button' || kind === 'link');
+      collect(owner);
+      const mutatedOnly = !changed(owner) || effects.has(owner) || visiblyChanged(owner, before);
+      if (kind !== 'button' || mutatedOnly || !el.isConnected || el.disabled) break;
+    }
+    collect(owner);
+    entry.changed = [...(effects.get(owner) || [])];
+    if (visiblyChanged(owner, before)) entry.changed.push('the page changed');
+    const shown = nonsense();
+    entry.nonsense = [...new Set(shown)].filter(
+      word => shown.filter(w => w === word).length > nonsenseBefore.filter(w => w === word).length);
+  };
+
   const run = async (options) => {
     const started = native.now();
     const result = { controls: [], errors, submitted, blank: false, labels: [], untried: 0,
@@ -433,37 +463,29 @@
         const kind = kindOf(el);
         collect(epoch);
         epoch += 1;
-        const owner = epoch;
-        const before = snapshot();
-        const nonsenseBefore = nonsense();
-        const at = native.now();
-        const entry = { epoch: owner, kind, tag: el.tagName.toLowerCase(), type: el.type || '',
+        const entry = { epoch, kind, tag: el.tagName.toLowerCase(), type: el.type || '',
                         label: labelOf(el), typed: '', changed: [], read: false, order: tried.size };
-        // A button that rewrote the page the same way (a random pick that came out the
-        // same) gets two more clicks before it counts as doing nothing.
-        for (let click = 0; click < 3; click++) {
-          try {
-            entry.typed = act(el, kind);
-          } catch (error) {
-            errors.push({ message: String(error && error.message || error), line: 0, epoch: owner });
-          }
-          collect(owner);
-          await settleAction(owner, at, kind === 'button' || kind === 'link');
-          collect(owner);
-          const mutatedOnly = !changed(owner) || effects.has(owner) || visiblyChanged(owner, before);
-          if (kind !== 'button' || mutatedOnly || !el.isConnected || el.disabled) break;
-        }
-        collect(owner);
-        entry.changed = [...(effects.get(owner) || [])];
-        if (visiblyChanged(owner, before)) entry.changed.push('the page changed');
-        const shown = nonsense();
-        entry.nonsense = [...new Set(shown)].filter(
-          word => shown.filter(w => w === word).length > nonsenseBefore.filter(w => w === word).length);
+        await exercise(el, entry);
         for (const el of controls()) allLabels.add(labelOf(el));
         result.controls.push(entry);
         elements.set(entry, el);
       }
       round += 1;
+    }
+    // A button may do nothing only in the state it was clicked in (Reset at 0, the tab
+    // already shown): after a control that did something runs again, it gets one more try.
+    const worked = result.controls.filter(e => ['button', 'link'].includes(e.kind) && e.changed.length);
+    for (const entry of result.controls) {
+      const el = elements.get(entry);
+      const erred = errors.some(e => e.epoch === entry.epoch);
+      if (!['button', 'link'].includes(entry.kind) || entry.changed.length || erred ||
+          !el.isConnected || el.disabled || !visible(el) || native.now() - started > BUDGET_MS) continue;
+      const other = [...worked].reverse().find(e => elements.get(e) !== el && elements.get(e).isConnected &&
+                                                    visible(elements.get(e)) && !elements.get(e).disabled);
+      if (!other) continue;
+      await exercise(elements.get(other), other);
+      for (const made of [effects, changes, touched]) made.delete(entry.epoch);
+      await exercise(el, entry);
     }
     for (const entry of result.controls) entry.read = readAfterTyping.has(elements.get(entry));
     result.labels = [...allLabels].filter(Boolean);
