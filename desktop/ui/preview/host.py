@@ -121,13 +121,18 @@ class PreviewHost(QObject):
             self._auto_fixes = 0
         self._fixing_from = self._before_load if a_fix else None
         self._auto_fix_armed = self.settings.auto_fix
+        if self._fixable and (self.last_test is None or self.last_test[0] != self._final_code):
+            self._settle.start()  # typing stopped its test: the version gets its badge
         if self._auto_fix_armed and self.error_bar.errors and self._auto_fixes < AUTO_FIX_TRIES:
             self._auto_fix_timer.start()  # the kept draft's problems, found before Enter
 
     def disarm_auto_fix(self, *_args) -> None:
-        """The person is typing or editing: they take over."""
+        """The person is typing or editing: they take over. Trying out the page about to
+        be replaced would only slow the model writing the next one (two cores)."""
         self._auto_fix_armed = False
         self._auto_fix_timer.stop()
+        self._settle.stop()
+        self.self_test.stop()
 
     def _val_ready(self, url: str, tag: object) -> None:
         if tag is self._final_tag:
