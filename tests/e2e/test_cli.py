@@ -41,8 +41,12 @@ def test_check_reports_what_the_page_did(page, exit_code, uncaught, console, key
         assert needle in found
 
 
-def test_check_tries_the_page_out_and_fails_on_a_dead_control(keystroke_home):
-    result = keystroke("check", str(PAGES / "dead_stop.html"), "--request",
+def test_check_tries_the_page_out_and_fails_on_a_dead_control(keystroke_home, tmp_path):
+    from tests.ui.test_self_test import DEAD_STOP
+
+    page = tmp_path / "stopwatch.html"
+    page.write_text(DEAD_STOP, encoding="utf-8")
+    result = keystroke("check", str(page), "--request",
                        "a stopwatch with Start, Stop and Lap buttons", home=keystroke_home)
     assert result.returncode == 1, result.stderr
     assert "  tried 3 controls in " in result.stdout

@@ -69,6 +69,12 @@ def test_a_version_round_trips(store):
     roles = [(m["role"], m["kind"]) for m in store.messages(thread)]
     assert roles == [("user", "commit"), ("assistant", "commit")]
     assert store.messages(thread)[1]["content"] == "```html\n<h1>T</h1>\n```"
+    assert loaded.self_test is None  # not tried out yet
+    found = {"health": "problems", "badge": "1 problem", "controls": 2, "ms": 300,
+             "untried": 0, "findings": [{"kind": "dead", "text": "Clicking Stop changed nothing",
+                                         "on_load": False}]}
+    store.set_self_test(version.id, found)
+    assert store.version(version.id).self_test == found
 
 
 def test_forks_form_a_tree(store):

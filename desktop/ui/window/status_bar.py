@@ -9,7 +9,7 @@ from desktop.core.checking.self_test import SelfTest
 from desktop.core.generation.generate import GenerationResult
 from desktop.ui.preview.self_test import BADGES
 
-ROUTE_WIDTH = 460  # pixels of the route reason shown; the whole of it is in the tooltip
+ROUTE_WIDTH = 320  # pixels of the route reason shown; the whole of it is in the tooltip
 
 
 class StatusBar(QStatusBar):
