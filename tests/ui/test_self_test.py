@@ -239,3 +239,14 @@ def test_a_dialog_is_a_finding_not_an_effect(qtbot):
     assert self_test(qtbot, page).problems == [
         'Clicking Guess opened a dialog, alert("Too high!"), which apps may not use: show it '
         'in the page instead']
+
+
+def test_what_reading_the_code_finds_counts_though_no_click_reached_it(qtbot):
+    page = ("<!DOCTYPE html><html><body><input id='n'><button id='b'>Check</button>"
+            "<p id='out'></p><script>document.getElementById('b').onclick = () => {"
+            "const n = document.getElementById('n').value; if (n === '42') alert('yes');"
+            "document.getElementById('out').textContent = 'checked ' + n; };</script>"
+            "</body></html>")
+    assert self_test(qtbot, page).problems == [
+        "The code uses alert(), prompt() or confirm(): apps may not; show it in the page "
+        "instead"]

@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
+from desktop.core.checking.judge import static_problems
+
 BLANK = "The page is blank: nothing is visible."
 MAX_FINDINGS = 12
 
@@ -99,6 +101,17 @@ class SelfTest:
                          for f in data.get("findings", [])),
                    int(data.get("controls", 0)), float(data.get("ms", 0)),
                    int(data.get("untried", 0)))
+
+
+def with_static_problems(result: SelfTest, code: str) -> SelfTest:
+    """What reading the code finds that trying it may not reach (an alert() on a path the
+    self-test did not take, a placeholder, a script from the network)."""
+    found = [Finding("static", f"The code {problem}: apps may not; show it in the page "
+                               "instead" if "alert" in problem else f"The code {problem}")
+             for problem in static_problems(code)]
+    dialogs = any(f.kind == "dialog" for f in result.findings)
+    found = [f for f in found if not (dialogs and "alert" in f.text)]
+    return replace(result, findings=tuple([*result.findings, *found][:MAX_FINDINGS]))
 
 
 def unfinished(why: str) -> SelfTest:

@@ -31,6 +31,7 @@ from desktop.core.checking.self_test import (
     server_finding,
     unfinished,
     with_server_errors,
+    with_static_problems,
 )
 from desktop.core.runtime.val_server import ValServer
 from desktop.ui.preview.view import PreviewView, page_script
@@ -54,6 +55,7 @@ class _Job:
     served: bool  # a val's page
     tag: object
     started: float
+    code: str  # "" for a page something else serves
     running: bool = False  # the script was started in the page
     waits: int = 0  # for the val's server to report the error behind a 500
 
@@ -98,17 +100,17 @@ class SelfTestRunner(QObject):
         return self._job is not None
 
     def run(self, code: str, instruction: str = "", tag: object = None) -> None:
-        self._begin(instruction, served=False, tag=tag)
+        self._begin(instruction, served=False, tag=tag, code=code)
         self.view.show_html(code, self._job.number)
 
     def run_url(self, url: str, instruction: str = "", tag: object = None) -> None:
         """A page something else serves (`keystroke check URL`)."""
-        self._begin(instruction, served=url.startswith("http"), tag=tag)
+        self._begin(instruction, served=url.startswith("http"), tag=tag, code="")
         self.view.show_url(url, self._job.number)
 
     def run_val(self, code: str, instruction: str = "", tag: object = None) -> None:
         """Start the val on a scratch server (off the GUI thread), then exercise its page."""
-        self._begin(instruction, served=True, tag=tag)
+        self._begin(instruction, served=True, tag=tag, code=code)
         number = self._job.number
         self._stop_server()
         folder = Path(tempfile.mkdtemp(prefix="keystroke-self-test-"))
@@ -141,10 +143,10 @@ class SelfTestRunner(QObject):
             self._view.deleteLater()
             self._view = None
 
-    def _begin(self, instruction: str, served: bool, tag: object) -> None:
+    def _begin(self, instruction: str, served: bool, tag: object, code: str) -> None:
         self._poll.stop()
         self._numbers += 1
-        self._job = _Job(self._numbers, instruction, served, tag, time.perf_counter())
+        self._job = _Job(self._numbers, instruction, served, tag, time.perf_counter(), code)
         self._cap.start()
 
     def _page_shown(self, number: object, _ms: float) -> None:
@@ -188,6 +190,8 @@ class SelfTestRunner(QObject):
             self._finish(unfinished(f"The self-test failed in the page: {raw['failed'][:200]}"))
             return
         result = read_report(raw, job.instruction, job.served)
+        if not job.served:  # a val's code is TypeScript: the page rules do not apply
+            result = with_static_problems(result, job.code)
         server = self._server
         if job.served and server is not None:
             if not server.errors and job.waits < SERVER_WAITS and any(
