@@ -12,7 +12,7 @@ import itertools
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop.core.generation.fixing import FIX_PREFIX
+from desktop.core.generation.fixing import FIX_PREFIX, title
 from desktop.core.generation.generate import GenerationResult
 from desktop.core.generation.scoped import Scope
 from desktop.core.providers import registry
@@ -213,8 +213,8 @@ class KeystrokeLoop(QObject):
         self._set_state(LoopState.KEEPING)
         self.fix_started.emit()
         self._launch(instruction, route, screenshot, scoped=False,
-                     say=f"{registry.label(route.provider_id)} is fixing what was found, "
-                         "then keeping it…")
+                     say=f"{registry.label(route.provider_id)} is fixing "
+                         f"“{title(instruction).removeprefix('Fix: ')}”, then keeping it…")
 
     def preview_shown(self, tag: object) -> None:
         latency = self._clock.painted(tag)
