@@ -21,10 +21,8 @@ def load_suite(name: str = "basic") -> list[EvalCase]:
 
 
 def prompt_version() -> str:
-    """A short hash of every prompt file and example app: results are stored against it."""
+    """A short hash of every prompt file: results are stored against it."""
     digest = hashlib.sha256()
-    resources = paths.resources_dir()
-    for path in sorted([*(resources / "prompts").glob("*.txt"),
-                        *(resources / "examples").glob("*.html")]):
+    for path in sorted((paths.resources_dir() / "prompts").glob("*.txt")):
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()[:10]

@@ -10,7 +10,6 @@ from __future__ import annotations
 from functools import cache
 
 from desktop.core import paths
-from desktop.core.generation.examples import nearest_example
 from desktop.core.generation.kinds import fence_for
 from desktop.core.generation.scoped import Scope
 from desktop.core.providers.base import Message
@@ -39,11 +38,7 @@ def build_messages(instruction: str, base_code: str, edit_format: str = "whole",
                      .strip())
     if not base_code.strip():
         user = prompt_text("user_new" + suffix).strip().format(instruction=instruction.strip())
-        example = nearest_example(instruction) if kind == "page" else None
-        if example is None:
-            return [system, Message("user", user)]
-        stable = prompt_text("user_example").strip().format(code=example.code.strip()) + "\n\n"
-        return [system, Message("user", stable + user, stable_prefix=len(stable))]
+        return [system, Message("user", user)]
     if scope is not None:  # an element picked, or lines (of markup or of script)
         template = prompt_text("user_edit_element" if scope.name else "user_edit_scope").strip(
             ).replace("{thing}", "val" if kind == "val" else "app").replace(
