@@ -250,3 +250,11 @@ def test_what_reading_the_code_finds_counts_though_no_click_reached_it(qtbot):
     assert self_test(qtbot, page).problems == [
         "The code uses alert(), prompt() or confirm(): apps may not; show it in the page "
         "instead"]
+
+
+def test_a_vals_model_calls_are_not_tried_nor_held_against_it(qtbot):
+    code = ('import { OpenAI } from "https://esm.town/v/std/openai";\n' +
+            GUESTBOOK_VAL.replace("FAIL", "await new OpenAI().chat.completions.create({ model: "
+                                  "'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });"))
+    result = self_test(qtbot, code, "a guestbook with a Sign button", val=True)
+    assert result.works, result.problems

@@ -181,6 +181,10 @@ def with_server_errors(result: SelfTest, errors: list[Finding]) -> SelfTest:
     return replace(result, findings=tuple(findings[:MAX_FINDINGS]))
 
 
+def without_server_findings(result: SelfTest) -> SelfTest:
+    return replace(result, findings=tuple(f for f in result.findings if f.kind != "server"))
+
+
 def _unique_errors(errors: list[dict]) -> list[dict]:
     """The first of each message: a ticking timer throws the same error every second."""
     seen: dict[str, dict] = {}
