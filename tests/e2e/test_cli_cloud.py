@@ -65,6 +65,10 @@ def test_auto_streams_from_the_fast_tier_and_escalates_with_caching(servers, key
 def test_a_failing_fast_tier_falls_back_to_the_local_model(servers, keystroke_home):
     chat, claude = servers
     chat.fail_next(503, message="Service Unavailable", times=3)
+    # Only the failover is under test: 40 tokens make no whole page, which trying it out
+    # would (rightly) send to Claude to fix.
+    keystroke_home.mkdir(parents=True, exist_ok=True)
+    (keystroke_home / "settings.json").write_text('{"auto_escalate": false}')
     run = generate("a red button", "--max-tokens", "40", "--json", home=keystroke_home,
                    chat_url=chat.url, claude_url=claude.url)
     report = json.loads(run.stdout)
