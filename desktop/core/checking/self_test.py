@@ -15,7 +15,7 @@ reads later (a form whose button uses it) is not dead, though typing in it shows
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from desktop.core.checking.judge import static_problems
@@ -49,7 +49,6 @@ class SelfTest:
     controls: int = 0  # how many controls were exercised
     ms: float = 0.0  # how long the exercise took in the page
     untried: int = 0  # controls past the self-test's budget
-    labels: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def health(self) -> Health:
@@ -85,9 +84,6 @@ class SelfTest:
     def score(self) -> tuple[int, int]:
         """Lower is better: throwing first, then how many problems."""
         return (sum(f.serious for f in self.findings), len(self.findings))
-
-    def better_than(self, other: SelfTest | None) -> bool:
-        return other is None or self.score() < other.score()
 
     def as_dict(self) -> dict:
         return {"health": self.health.value, "badge": self.badge,
@@ -163,7 +159,7 @@ def read_report(raw: dict, instruction: str = "", served: bool = False) -> SelfT
                                     "page has none"))
     findings = list(dict.fromkeys(findings))  # two Add buttons that do nothing: said once
     return SelfTest(tuple(findings[:MAX_FINDINGS]), len(controls), float(raw.get("ms", 0)),
-                    int(raw.get("untried", 0)), labels)
+                    int(raw.get("untried", 0)))
 
 
 _VAL_LINE = re.compile(r"main\.http\.ts:(\d+)")

@@ -45,8 +45,7 @@ class Step(Enum):
 @dataclass(frozen=True)
 class EnterPlan:
     step: Step
-    route: RouteDecision
-    fix: str = ""  # Step.FIX: the instruction that fixes the kept draft
+    route: RouteDecision  # Step.FIX: its instruction is the one that fixes the kept draft
 
 
 @dataclass(frozen=True)
@@ -66,7 +65,7 @@ def on_enter(router: Router, instruction: str, *, draft_by: str | None,
     if route.escalated and draft_by not in STRONG_TIER:
         if failure and problems and draft_by is not None:
             fix = fix_instruction(list(problems), route.instruction or instruction)
-            return EnterPlan(Step.FIX, replace(route, instruction=fix), fix)
+            return EnterPlan(Step.FIX, replace(route, instruction=fix))
         return EnterPlan(Step.ESCALATE, route)
     if draft_by is not None:
         return EnterPlan(Step.KEEP, route)
@@ -84,11 +83,15 @@ def draft_failure(result: GenerationResult, uncaught: Sequence[str] = (),
         return "no code came back"
     if server_errors:
         return val_failed(server_errors[0])
-    if uncaught:
-        return page_threw(uncaught[0])
-    if found:
-        return self_test_found(found[0])
-    return ""
+    return found_failure(uncaught, found)
+
+
+def found_failure(thrown: Sequence[str], found: Sequence[str]) -> str:
+    """What a page's errors and self-test findings make of a route reason: a throw first
+    ("" when nothing was found)."""
+    if thrown:
+        return page_threw(thrown[0])
+    return self_test_found(found[0]) if found else ""
 
 
 def self_test_found(finding: str) -> str:
@@ -145,7 +148,7 @@ def enter_without_a_draft(router: Router, instruction: str,
                               want_strong=want_strong, problems=problems))
         if plans[-1].step is Step.FIX:
             assert result.code is not None
-            result = make(plans[-1].route, plans[-1].fix, result.code)
+            result = make(plans[-1].route, plans[-1].route.instruction, result.code)
         elif plans[-1].step is Step.ESCALATE:
             result = make(plans[-1].route, instruction, "")
     return result, plans

@@ -86,9 +86,8 @@ _VERSION_SELECT = ("SELECT id, project_id, parent_id, code, instruction, provide
 
 
 def _version(row: sqlite3.Row) -> Version:
-    found = row["self_test"]
     return Version(**{**dict(row), "has_thumbnail": bool(row["has_thumbnail"]),
-                      "self_test": json.loads(found) if found else None})
+                      "self_test": json.loads(row["self_test"] or "null")})
 
 
 def _is_damage(exc: sqlite3.Error) -> bool:

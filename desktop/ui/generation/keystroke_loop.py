@@ -57,7 +57,7 @@ class KeystrokeLoop(QObject):
         self._draft: GenerationResult | None = None  # in DRAFT: what Enter keeps
         self._failure = ""  # why the draft for the instruction is no good
         self._problems: list[str] = []  # and what was found in it (for its fix)
-        self.request = ""  # the last change kept that was not a fix: what the app is for
+        self._kept_request = ""  # the last change kept that was not a fix
         self._tags = itertools.count(1)
         self._clock = LatencyClock()
         self._debounce = QTimer(self, singleShot=True, interval=self.settings.debounce_ms)
@@ -80,9 +80,11 @@ class KeystrokeLoop(QObject):
         return self._draft
 
     @property
-    def instruction(self) -> str:
-        """What is typed (or being fixed) now."""
-        return self._instruction.strip()
+    def request(self) -> str:
+        """What the app is for: what is typed now, or, while a fix runs or nothing is
+        typed, the last change kept that was not a fix."""
+        typed = self._instruction.strip()
+        return typed if typed and not typed.startswith(FIX_PREFIX) else self._kept_request
 
     def set_local(self, provider) -> None:
         """The local model is loaded (or gone, while another one loads)."""
@@ -141,7 +143,7 @@ class KeystrokeLoop(QObject):
         if plan.step is commit.Step.FIX:
             assert self._draft is not None
             self._keep(self._draft)
-            self._fix_with(plan.fix, plan.route)
+            self._fix_with(plan.route.instruction, plan.route)
             return
         if plan.step is commit.Step.ESCALATE:
             self._escalate(plan.route)
@@ -351,8 +353,7 @@ class KeystrokeLoop(QObject):
             self.scope = result.scoped.scope
         previous_base = self.base_code
         self.base_code = result.code
-        if not self._instruction.strip().startswith(FIX_PREFIX):
-            self.request = self._instruction.strip()
+        self._kept_request = self.request
         self._draft = None
         self._failure = ""
         self._problems = []

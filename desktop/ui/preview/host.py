@@ -17,7 +17,6 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from desktop.core.checking.self_test import SelfTest
-from desktop.core.generation.fixing import FIX_PREFIX
 from desktop.core.generation.kinds import is_val
 from desktop.core.routing import commit
 from desktop.core.routing.commit import AUTO_FIX_TRIES
@@ -98,8 +97,8 @@ class PreviewHost(QObject):
         self.self_test.stop()
         self._final_tag = tag if tag is not None else object()
         self._fixable = fixable
-        if request and not request.startswith(FIX_PREFIX):  # a fix or a hand edit: the
-            self._request = request  # app is still for the same request
+        if request:  # a hand edit or a restored version: still for the same request
+            self._request = request
         if code != self._final_code:
             self._before_load = self.last_test
             self._final_code = code
@@ -175,8 +174,7 @@ class PreviewHost(QObject):
         for finding in result.findings:
             if not finding.on_load:  # the preview's own console said those already
                 self._page_error(finding.text)
-        self._app_failed(commit.page_threw(result.thrown[0]) if result.thrown
-                         else commit.self_test_found(result.problems[0]), result.problems)
+        self._app_failed(commit.found_failure(result.thrown, result.problems), result.problems)
 
     def _app_failed(self, failure: str, problems: list[str]) -> None:
         if self._fixable:

@@ -249,7 +249,7 @@ class MainWindow(QMainWindow):
     def _show_code(self, code: str, final: bool, tag: int) -> None:
         self.editor.set_code_quietly(code)
         if final:  # the finished page, with its scripts running, then tried out
-            self.host.load(code, tag, request=self.loop.instruction)
+            self.host.load(code, tag, request=self.loop.request)
         elif self.loop.streaming_kind == "page":
             if self.loop.options.patch_partial_pages:  # a rewrite's scripts run at its end
                 self.preview.patch_html(code, tag, scripts_later=bool(self.loop.base_code))

@@ -26,7 +26,6 @@ from desktop.ui.workers import run_in_background
 
 log = logging.getLogger(__name__)
 THUMBNAIL_DELAY_MS = 500  # let the committed page paint before taking its picture
-KEPT_RESULTS = 20  # self-test results of recent pages, waiting for their versions
 
 
 class VersionActions(QObject):
@@ -41,7 +40,7 @@ class VersionActions(QObject):
         self.naming_cancel = threading.Event()  # the next keystroke comes first
         self._provisional_names: dict[int, str] = {}  # project id → name from an instruction
         self._thumbnail_for: int | None = None
-        self._tested: dict[str, SelfTest] = {}  # code → what trying it out found (newest)
+        self._tested: tuple[str, SelfTest] | None = None  # the last page tried: code, result
         self._thumbnail_timer = QTimer(self, singleShot=True, interval=THUMBNAIL_DELAY_MS)
         self._thumbnail_timer.timeout.connect(self._take_thumbnail)
         session.version_added.connect(self._on_version_added)
@@ -84,9 +83,7 @@ class VersionActions(QObject):
     def self_tested(self, code: str, result: SelfTest) -> None:
         """A page was tried out: if it is the current version, that is its badge (a draft
         is tried before Enter keeps it: its result waits here for its version)."""
-        self._tested[code] = result
-        while len(self._tested) > KEPT_RESULTS:
-            del self._tested[next(iter(self._tested))]
+        self._tested = (code, result)
         version = self.session.current_version
         if version is not None and version.code == code:
             self._record_self_test(version.id, result)
@@ -100,8 +97,8 @@ class VersionActions(QObject):
         self.history.add_version(version)
         self._thumbnail_for = version.id
         self._thumbnail_timer.start()
-        if version.code in self._tested:
-            self._record_self_test(version.id, self._tested[version.code])
+        if self._tested is not None and self._tested[0] == version.code:
+            self._record_self_test(version.id, self._tested[1])
 
     def _take_thumbnail(self) -> None:
         """A small picture of the preview as it is now, for the history panel."""
