@@ -12,9 +12,9 @@ from PySide6.QtCore import Qt
 from desktop.core.settings import Settings, default_threads
 from tests.conftest import REPO
 from tests.ui.conftest import close_and_delete, open_window
-from tests.ui.test_element_picker import PICKING, centre_of, js
+from tests.ui.test_element_picker import centre_of, js
 from tests.ui.test_history import press
-from tests.ui.test_scoped_window import pick, wait_until_true
+from tests.ui.test_scoped_window import pick, picking_on, wait_until_true
 
 pytestmark = pytest.mark.model
 
@@ -48,14 +48,16 @@ def test_pick_the_start_button_make_it_green_then_rename_it_in_place(qtbot, win)
     end = POMODORO.index("</button>", start) + len("</button>")
     assert (draft.startswith(POMODORO[:start]) and draft.endswith(POMODORO[end:])) or \
         win.loop.draft.scoped.additions, "only the scope changed, or it declared additions"
+    # the finished draft's own page (not a frame streamed before it) has been tried out
+    qtbot.waitUntil(lambda: (win.host.last_test or ("",))[0] == draft, timeout=30000)
     wait_until_true(qtbot, win.preview, GREENISH.replace("{id}", "start"), 10000)
     assert js(qtbot, win.preview, GREENISH.replace("{id}", "pause")) is False
     press(qtbot, win.prompt, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: win.history.list.count() == 2, timeout=5000)
 
     target = win.preview.focusProxy() or win.preview
-    wait_until_true(qtbot, win.preview, PICKING, 30000)
-    point = centre_of(qtbot, win.preview, "#start")
+    picking_on(qtbot, win, "#start", 30000)
+    point = centre_of(qtbot, win.preview, "#start", 30000)
     qtbot.mouseDClick(target, Qt.MouseButton.LeftButton, pos=point)
     qtbot.mouseClick(target, Qt.MouseButton.LeftButton, pos=point)
     qtbot.waitUntil(lambda: js(qtbot, win.preview, "document.activeElement.id") == "start",

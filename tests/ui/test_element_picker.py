@@ -35,11 +35,11 @@ def js(qtbot, view, script, timeout: int = 5000):
     return box[0]
 
 
-def centre_of(qtbot, view, selector: str) -> QPoint:
+def centre_of(qtbot, view, selector: str, timeout: int = 5000) -> QPoint:
     rect = json.loads(js(qtbot, view, f"(() => {{ const r = document.querySelector("
                                       f"'{selector}').getBoundingClientRect(); return "
                                       "JSON.stringify([r.x + r.width / 2, r.y + r.height / 2]);"
-                                      " })()"))
+                                      " })()", timeout))
     return QPoint(int(rect[0]), int(rect[1]))
 
 

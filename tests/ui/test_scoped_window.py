@@ -4,6 +4,7 @@ type "Go", Enter: the source says "Go" and that is a version too. The model is s
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -64,10 +65,20 @@ def wait_until_true(qtbot, view, script: str, timeout: int = 5000) -> None:
 def pick(qtbot, win, selector: str, timeout: int = 5000, **mods) -> None:
     """`timeout`: longer while a real model computes beside the page."""
     win.scoping.pick_toggle.setChecked(True)
-    wait_until_true(qtbot, win.preview, PICKING, timeout)
+    picking_on(qtbot, win, selector, timeout)
     target = win.preview.focusProxy() or win.preview
     qtbot.mouseClick(target, Qt.MouseButton.LeftButton, pos=centre_of(qtbot, win.preview,
-                                                                       selector), **mods)
+                                                                       selector, timeout),
+                     **mods)
+
+
+def picking_on(qtbot, win, selector: str, timeout: int) -> None:
+    """Wait until the picker is on in a document that has `selector`: asked of one document
+    at once, so a page still loading (the one before it had the picker on) is not taken
+    for it."""
+    wait_until_true(qtbot, win.preview,
+                    f"{PICKING} && document.querySelector({json.dumps(selector)}) !== null",
+                    timeout)
 
 
 def test_a_picked_button_alone_turns_green_and_is_kept_with_its_scope(qtbot, win):
