@@ -258,3 +258,28 @@ def test_a_vals_model_calls_are_not_tried_nor_held_against_it(qtbot):
                                   "'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });"))
     result = self_test(qtbot, code, "a guestbook with a Sign button", val=True)
     assert result.works, result.problems
+
+
+STATS_VAL = """let visits = 0;
+export default async function (req: Request): Promise<Response> {
+  const url = new URL(req.url);
+  if (url.pathname === "/api/stats") {
+    const saved: any = null;
+    return Response.json({ visits, best: saved.best });
+  }
+  visits++;
+  return new Response(`<!DOCTYPE html><html><body><p id="n">0</p><button
+    onclick="document.getElementById('n').textContent = +document.getElementById('n')
+    .textContent + 1">Add</button></body></html>`, { headers: { "content-type": "text/html" } });
+}
+"""
+
+
+def test_a_vals_route_its_page_never_opens_is_tried_too(qtbot):
+    result = self_test(qtbot, STATS_VAL, "a counter with an Add button", val=True)
+    assert result.health is Health.THROWS
+    assert "Opening /api/stats failed: the val answered 500" in result.problems
+    assert any("Cannot read properties of null" in p and "line 6" in p
+               for p in result.problems), result.problems
+    fixed = STATS_VAL.replace("saved.best", "saved?.best ?? 0")
+    assert self_test(qtbot, fixed, "a counter with an Add button", val=True).works

@@ -6,7 +6,8 @@ WA_DontShowOnScreen: Chromium treats a page without a visible view as a backgrou
 runs its timers once a second and its animation frames not at all, which would make every
 stopwatch look dead. resources/web/self_test.js does the clicking; core/checking/self_test.py
 words what it found. A val is exercised through a second Deno server with a scratch data
-folder, so the test's form posts never land in the user's val data.
+folder, so the test's form posts never land in the user's val data: first the routes its code
+names are opened (core/checking/val_routes.py), then its page is tried.
 
 Everything here is asynchronous: the GUI thread only starts loads and reads a small report.
 """
@@ -17,7 +18,7 @@ import json
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -34,6 +35,7 @@ from desktop.core.checking.self_test import (
     with_static_problems,
     without_server_findings,
 )
+from desktop.core.checking.val_routes import RouteCheck, check_routes
 from desktop.core.runtime.val_server import ValServer
 from desktop.ui.preview.view import PreviewView, page_script
 from desktop.ui.workers import message_of, run_in_background
@@ -60,6 +62,7 @@ class _Job:
     tag: object
     started: float
     code: str  # "" for a page something else serves
+    routes: RouteCheck = field(default_factory=RouteCheck)  # a val's routes, opened before its page
     running: bool = False  # the script was started in the page
     waits: int = 0  # for the val's server to report the error behind a 500
 
@@ -109,22 +112,25 @@ class SelfTestRunner(QObject):
         self.view.show_url(url, self._job.number)
 
     def run_val(self, code: str, instruction: str = "", tag: object = None) -> None:
-        """Start the val on a scratch server (off the GUI thread), then exercise its page."""
+        """Start the val on a scratch server and open the routes its code names (off the
+        GUI thread), then exercise its page."""
         self._begin(instruction, served=True, tag=tag, code=code)
-        number = self._job.number
+        job = self._job
         self._stop_server()
         folder = Path(tempfile.mkdtemp(prefix="keystroke-self-test-"))
         server = self._server = ValServer(folder)
 
-        def start(_emit) -> str:
-            return server.start(code)
+        def start(_emit) -> tuple[str, RouteCheck]:
+            url = server.start(code)
+            return url, check_routes(server, code)
 
-        def started(url: str) -> None:
-            if self._job is not None and self._job.number == number:
-                self.view.show_url(url, number)
+        def started(answer: tuple[str, RouteCheck]) -> None:
+            if self._job is job:
+                url, job.routes = answer
+                self.view.show_url(url, job.number)
 
         def failed(error: BaseException) -> None:
-            if self._job is not None and self._job.number == number:
+            if self._job is job:
                 self._finish(SelfTest((Finding("server", f"The val did not start: "
                                                          f"{message_of(error)}"),)))
 
@@ -194,13 +200,15 @@ class SelfTestRunner(QObject):
             result = with_static_problems(result, job.code)
         server = self._server
         if job.served and server is not None:
-            if not server.errors and job.waits < SERVER_WAITS and any(
+            result = with_server_errors(result, list(job.routes.findings))
+            thrown = [e for e in server.errors if e not in job.routes.excused]
+            if not thrown and job.waits < SERVER_WAITS and any(
                     f.kind == "server" for f in result.findings):
                 job.waits += 1  # Deno's stderr trails the 500 it answered a little
                 QTimer.singleShot(POLL_MS, lambda: self._answer(job, state))
                 return
-            errors = [e for e in server.errors if NO_MODEL not in e.message]
-            if server.errors and not errors:  # only its model calls failed: not tried here
+            errors = [e for e in thrown if NO_MODEL not in e.message]
+            if thrown and not errors:  # only its model calls failed: not tried here
                 result = without_server_findings(result)
             result = with_server_errors(result, [server_finding(e.message, e.stack)
                                                  for e in errors])
