@@ -60,3 +60,13 @@ def test_a_val_whose_routes_all_answer_has_no_findings(server):
                                                                "const stats = {};")
     server.start(code)
     assert check_routes(server, code).findings == ()
+
+
+def test_a_route_that_never_answers_is_found(server):
+    code = SHOP.replace('case "/health": return new Response("ok");',
+                        'case "/health": await new Promise(() => {});')
+    code = code.replace("stats.count", "items.length").replace(
+        "const stats: any = undefined;", "const stats = {};")
+    server.start(code)
+    assert [f.text for f in check_routes(server, code).findings] == [
+        "Opening /health got no answer from the val within 3 s"]

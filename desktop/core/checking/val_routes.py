@@ -14,6 +14,7 @@ the val: no person browsing the app gets there, and a false alarm would have a m
 from __future__ import annotations
 
 import re
+import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from desktop.core.runtime.val_server import ValError, ValServer
 MAX_ROUTES = 8
 ANSWER_TIMEOUT_S = 3.0  # until the status line; a stream (server-sent events) starts at once
 ERROR_WAIT_S = 1.0  # Deno's stderr trails the 500 it answered
+BUDGET_S = 4.0  # for all routes: the page is still to be tried within the self-test's cap
 
 _QUOTED = r"""["'`](/[^"'`\s?#]*)["'`]"""
 _ROUTE = re.compile(
@@ -63,7 +65,10 @@ def check_routes(server: ValServer, code: str) -> RouteCheck:
     thread), one at a time, so each failure is matched with the error it caused."""
     findings: list[Finding] = []
     excused: list[ValError] = []
+    end = time.monotonic() + BUDGET_S
     for path in routes_of(code):
+        if time.monotonic() > end:
+            break
         before = len(server.errors)
         status = open_route(server.url.rstrip("/") + path)
         if 0 < status < 500:
