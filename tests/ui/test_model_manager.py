@@ -39,6 +39,18 @@ def test_it_lists_both_installed_qwen_models_with_their_tiers(qtbot):
     assert "Memory available now" in dialog.memory_label.text()
 
 
+def test_a_strong_model_fast_enough_here_is_listed_as_drafting_automatically(qtbot):
+    speed = {"qwen2.5-coder-1.5b": {"tokens_per_s": 35.0, "threads": 2, "in_use": True}}
+    dialog = opened(qtbot, Settings(threads=2, model_speed=speed))
+    assert cell(dialog, "qwen2.5-coder-1.5b", "Tier") == \
+        "drafts (automatic: fast enough here), Enter (strong)"
+    assert cell(dialog, "qwen2.5-coder-1.5b", "Speed here") == "35 tok/s in use (2 thr)"
+    assert cell(dialog, "qwen2.5-coder-0.5b", "Tier") == "—"
+    chosen = opened(qtbot, Settings(threads=2, model_speed=speed, model_id="qwen2.5-coder-0.5b"))
+    assert cell(chosen, "qwen2.5-coder-0.5b", "Tier") == "drafts (fast)", "a choice wins"
+    assert cell(chosen, "qwen2.5-coder-1.5b", "Tier") == "Enter (strong)"
+
+
 @pytest.mark.model
 def test_an_added_gguf_can_serve_the_strong_tier_and_settings_remember_it(
         qtbot, tmp_path, default_model_file, keystroke_home):

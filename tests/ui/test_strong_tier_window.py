@@ -86,3 +86,40 @@ def test_a_working_draft_is_kept_as_it_is_on_a_plain_enter(qtbot, offline_window
     qtbot.waitUntil(lambda: offline_window.history.list.count() == 1, timeout=10000)
     assert strong.requests == []
     assert offline_window.loop.base_code == page_for("a dice roller")
+
+
+def test_a_strong_model_that_writes_fast_here_is_offered_as_the_drafter_from_next_start(
+        qtbot, models):
+    """Its real replies say how fast it writes on this machine; at drafting speed it drafts
+    from the next start (the next fast-model load), and the user is told so."""
+    from desktop.core.local_models.loading import wanted_model
+
+    fast, strong = models
+    strong.chunks, strong.delay_s = 400, 0.001  # 400 tokens at hundreds a second
+    win = open_window(qtbot, Settings(debounce_ms=100, completions=False), provider=fast,
+                      strong_provider=strong)
+    try:
+        qtbot.waitUntil(lambda: "local-strong" in win.engine.router.available, timeout=5000)
+        assert wanted_model(win.settings) == ""
+        win.prompt.setPlainText("a chess clock")
+        settle(qtbot, win)
+        qtbot.keyClick(win.prompt, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: win.history.list.count() == 1, timeout=10000)
+        qtbot.waitUntil(lambda: win.banner.isVisible(), timeout=5000)
+        assert "fast enough to draft" in win.banner.text()
+        assert "It drafts from the next start" in win.banner.text()
+        assert wanted_model(win.settings) == "qwen2.5-coder-1.5b"
+        qtbot.waitUntil(lambda: Settings.load().model_speed.get(
+            "qwen2.5-coder-1.5b", {}).get("in_use") is True, timeout=5000)
+        assert win.loop.engine.local is fast, "the model being typed to is not taken away"
+    finally:
+        close_and_delete(win)
+
+
+def test_short_strong_replies_say_nothing_about_drafting(qtbot, offline_window, models):
+    offline_window.prompt.setPlainText("a chess clock")
+    settle(qtbot, offline_window)
+    qtbot.keyClick(offline_window.prompt, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: offline_window.history.list.count() == 1, timeout=10000)
+    assert offline_window.settings.model_speed == {}
+    assert "draft" not in offline_window.banner.text()

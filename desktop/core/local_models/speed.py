@@ -16,9 +16,13 @@ from desktop.core.generation.prompts import build_messages
 from desktop.core.providers.base import ChatRequest, Done, Error, TextDelta, Usage
 from desktop.core.providers.llama_local import LlamaProvider
 from desktop.core.providers.local_gate import LocalGate
+from desktop.core.settings import Settings
 
 SAMPLE_INSTRUCTION = "a tip calculator with a bill input, a tip percent input and a result"
 GENERATE_TOKENS = 96
+# A reply at least this long says how fast a model writes; a shorter one says more about
+# how long it waited to start.
+IN_USE_MIN_TOKENS = 200
 
 
 @dataclass(frozen=True)
@@ -55,3 +59,19 @@ def measure_speed(path: Path, threads: int, n_ctx: int, gate: LocalGate | None =
     return Speed(prompt_per_s=usage.tokens_in / max(first - started, 1e-6),
                  tokens_per_s=(usage.tokens_out - 1) / max(ended - first, 1e-6),
                  threads=threads)
+
+
+def remember_speed_in_use(settings: Settings, key: str, tokens_per_s: float | None,
+                          tokens_out: int, threads: int) -> bool:
+    """A real request showed how fast the model `key` writes here: keep it in
+    `settings.model_speed` unless something better says it — the model manager's
+    benchmark, or a faster real request (a slower one shared the cores). True when the
+    settings changed (the caller saves them)."""
+    if tokens_out < IN_USE_MIN_TOKENS or not tokens_per_s:
+        return False
+    known = settings.model_speed.get(key)
+    if known and ("prompt_per_s" in known or known.get("tokens_per_s", 0) >= tokens_per_s):
+        return False
+    settings.model_speed[key] = {"tokens_per_s": round(tokens_per_s, 1), "threads": threads,
+                                 "in_use": True}
+    return True

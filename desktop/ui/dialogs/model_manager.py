@@ -34,6 +34,12 @@ from PySide6.QtWidgets import (
 from desktop.core.local_models.catalog import load_catalog
 from desktop.core.local_models.files import check_user_gguf, resolve_model
 from desktop.core.local_models.inventory import ModelEntry, fit, inventory
+from desktop.core.local_models.loading import (
+    DRAFTING_TOKENS_PER_S,
+    drafting_speed,
+    strong_drafts,
+    wanted_model,
+)
 from desktop.core.local_models.speed import measure_speed
 from desktop.core.providers import memory
 from desktop.core.providers.local_gate import LocalGate
@@ -148,7 +154,7 @@ class ModelManager(QDialog):
                      f"{self.settings.context_for(entry.key):,} of {entry.context_length:,}"
                      if entry.context_length else f"{self.settings.context_for(entry.key):,}",
                      self._speed_text(entry), label,
-                     ", ".join(TIER_NAMES[t] for t in entry.tiers) or "—")
+                     self._tier_text(entry))
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if column == 4 and label in FIT_COLORS:
@@ -168,8 +174,15 @@ class ModelManager(QDialog):
         speed = self.settings.model_speed.get(entry.key)
         if not speed:
             return "not measured"
+        if "prompt_per_s" not in speed:  # seen in real requests, not measured here
+            return f"{speed['tokens_per_s']:.0f} tok/s in use ({speed['threads']} thr)"
         return (f"{speed['tokens_per_s']:.0f} tok/s · prompt {speed['prompt_per_s']:.0f}/s "
                 f"({speed['threads']} thr)")
+
+    def _tier_text(self, entry: ModelEntry) -> str:
+        automatic = strong_drafts(self.settings)
+        return ", ".join("drafts (automatic: fast enough here)" if tier == "fast" and automatic
+                         else TIER_NAMES[tier] for tier in entry.tiers) or "—"
 
     def current(self) -> ModelEntry | None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
@@ -281,12 +294,19 @@ class ModelManager(QDialog):
 
     def _measured(self, key: str, speed) -> None:
         self._measuring.discard(key)
+        drafting = wanted_model(self.settings, "fast")
         self.settings.model_speed[key] = {"tokens_per_s": round(speed.tokens_per_s, 1),
                                           "prompt_per_s": round(speed.prompt_per_s, 1),
                                           "threads": speed.threads}
         self._save()
         self.refresh()
         self._selected()
+        if wanted_model(self.settings, "fast") != drafting:  # the strong model drafts, or no
+            self.notes.setText(
+                f"Drafts now come from {'this' if strong_drafts(self.settings) else 'the default'}"
+                f" model: the strong model writes {drafting_speed(self.settings):.0f} tokens/s "
+                f"here with the drafting threads (it drafts from {DRAFTING_TOKENS_PER_S:.0f}).")
+            self.tier_changed.emit("fast")
 
     def _measure_failed(self, key: str, message: str) -> None:
         self._measuring.discard(key)

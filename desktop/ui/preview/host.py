@@ -167,7 +167,9 @@ class PreviewHost(QObject):
                 fixed_from[0])
             return
         if result.works:
-            self.state.emit(f"Tried {result.controls} control"
+            self.state.emit("Nothing to click: the page shows without errors"
+                            if not result.controls else
+                            f"Tried {result.controls} control"
                             f"{'' if result.controls == 1 else 's'}: the app works")
             return
         self.state.emit(f"Trying the app found: {result.problems[0]}")

@@ -11,7 +11,14 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from desktop.core.local_models.loading import open_local_provider, wanted_model
+from desktop.core.generation.generate import GenerationResult
+from desktop.core.local_models.loading import (
+    drafting_speed,
+    open_local_provider,
+    strong_drafts,
+    wanted_model,
+)
+from desktop.core.local_models.speed import remember_speed_in_use
 from desktop.core.providers import registry
 from desktop.core.providers.base import Provider
 from desktop.core.settings import Settings
@@ -33,7 +40,7 @@ class ModelActions(QObject):
     settings_saved = Signal()
 
     def __init__(self, window: QWidget, settings: Settings, loop: KeystrokeLoop,
-                 status: StatusBar, notify: Callable[[str, bool], None],
+                 status: StatusBar, notify: Callable[..., None],
                  model_override: str = "") -> None:
         super().__init__(window)
         self.window, self.settings, self.loop, self.status = window, settings, loop, status
@@ -42,6 +49,7 @@ class ModelActions(QObject):
         self.model_override = model_override
         self.strong_toggle = QAction("Strong model on Enter", self, checkable=True)
         self.strong_toggle.toggled.connect(self._strong_toggled)
+        loop.requests.reply_received.connect(self._reply_seen)
 
     # -- providers ---------------------------------------------------------------------------
 
@@ -165,7 +173,9 @@ class ModelActions(QObject):
                          f"{total / 1e6:,.0f} MB", done, total)
 
     def provider_ready(self, provider: Provider) -> None:
-        self.status.idle("Ready — type what you want")
+        self.status.idle(f"Ready — the strong model drafts too: it writes "
+                         f"{drafting_speed(self.settings):.0f} tokens/s here"
+                         if strong_drafts(self.settings) else "Ready — type what you want")
         self.loop.set_local(provider)
         self.show_model_label()
         self.model_ready.emit()
@@ -175,6 +185,27 @@ class ModelActions(QObject):
         self.status.idle("The local model could not start")
         self.notify(message_of(error), True)
         self.model_failed.emit(message_of(error))
+
+    def _reply_seen(self, _instruction: str, result: GenerationResult) -> None:
+        """The local strong model's replies say how fast it writes here; once that is fast
+        enough to draft (and no model was chosen for drafts), it drafts from the next
+        start: reloading now would take the model away from the person typing."""
+        if result.provider != "local-strong" or not result.ok:
+            return
+        settings = self.settings
+        key = wanted_model(settings, "strong")
+        drafted = strong_drafts(settings)
+        if not remember_speed_in_use(settings, key, result.tokens_per_second,
+                                     result.tokens_out, settings.threads_for(key, True)):
+            return
+        run_in_background(self, lambda _emit: settings.save(), lambda _r: None, self._failed)
+        if strong_drafts(settings) and not drafted:
+            written = settings.model_speed[key]["tokens_per_s"]
+            self.notify(f"The strong model writes {written:.0f} tokens/s on this machine "
+                        f"(about {drafting_speed(settings):.0f} with the threads drafts get): "
+                        "fast enough to draft, and its drafts work more often. "
+                        "It drafts from the next start (Model → Manage Models… to choose).",
+                        False, lasting=True)  # the reply that told it would hide it
 
     def _failed(self, error: Exception) -> None:
         self.notify(message_of(error), True)
