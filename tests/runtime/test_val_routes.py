@@ -4,10 +4,7 @@ not."""
 
 from __future__ import annotations
 
-import pytest
-
 from desktop.core.checking.val_routes import check_routes, routes_of
-from desktop.core.runtime.val_server import ValServer
 
 SHOP = """const items = ["tea", "cake"];
 export default async function (req: Request): Promise<Response> {
@@ -36,13 +33,6 @@ def test_the_routes_a_val_names_are_read_from_its_code():
             "app.get('/api/items', c => c.json([]));\napp.post('/api/items', add);\n"
             "app.get(`/feed`, feed);\napp.get('/api/items', again);")
     assert routes_of(hono) == ["/api/items", "/feed"]  # not "/", a parameter, a POST, twice
-
-
-@pytest.fixture
-def server(tmp_path):
-    val_server = ValServer(tmp_path / "sandbox")
-    yield val_server
-    val_server.stop()
 
 
 def test_a_route_that_throws_is_found_and_working_or_post_only_routes_are_not(server):

@@ -35,13 +35,6 @@ def post_json(url: str, payload: dict) -> dict:
         return json.loads(response.read())
 
 
-@pytest.fixture
-def server(tmp_path):
-    val_server = ValServer(tmp_path / "sandbox")
-    yield val_server
-    val_server.stop()
-
-
 def test_a_val_with_sqlite_and_blob_answers_and_keeps_its_data_across_a_restart(server):
     url = server.start(GUESTBOOK)
     assert post_json(url, {"name": "Ada"}) == {"id": 1, "rowsAffected": 1, "visits": 1}
