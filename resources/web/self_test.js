@@ -383,6 +383,45 @@
   // What a broken computation shows: words a person never wants to read.
   const NONSENSE = /\bNaN\b|\bundefined\b|\[object \w+\]|Invalid Date/g;
   const nonsense = () => (document.body.innerText.match(NONSENSE) || []);
+  // Numbers joined as text where a sum was due (`'0' + 1` is "01", two price fields make
+  // "1212"): the texts of the page's leaves before an action, to compare with after it.
+  const NUMBER = /^-?\d+(?:\.\d+)?$/;
+  const leafTexts = () => {
+    const texts = new Map();
+    for (const el of [...document.body.querySelectorAll('*')].slice(0, MAX_LOOKED_AT)) {
+      if (el.childElementCount === 0 && !['SCRIPT', 'STYLE'].includes(el.tagName)) {
+        const text = el.textContent.trim();
+        if (text.length <= 80) texts.set(el, text);
+      }
+    }
+    return texts;
+  };
+  const joinedAsText = (textsBefore, label) => {
+    const typed = [...typedInto].map(el => String(el.value ?? '').trim()).filter(Boolean);
+    const numbers = typed.filter(value => NUMBER.test(value));
+    const words = text => text.split(/[^\w.\-]+/).filter(Boolean);
+    const found = [];
+    for (const [el, was] of textsBefore) {
+      const now = el.isConnected ? el.textContent.trim() : was;
+      if (now === was) continue;
+      const joins = numbers.flatMap(b => [...typed, ...(NUMBER.test(was) ? [was] : [])].map(a => a + b));
+      // A counter that appends: "0" becomes "01" (not a keypad key that types its digit).
+      if (NUMBER.test(was) && now === was + '1' && !/\d$/.test(label)) joins.push(now);
+      const before = new Set(words(was));
+      found.push(...words(now).filter(word => joins.includes(word) && !before.has(word)));
+    }
+    return [...new Set(found)];
+  };
+  // The click itself made a number go up. Not on a page with a timer going (a stopwatch's
+  // Start ticks, and its Reset looks like a count after the next tick): a second click there
+  // would change what the timers' own checks see.
+  const countedUp = (textsBefore, owner) =>
+    ![...timers.values()].some(t => t.live && (t.repeats || t.owner === owner)) &&
+    [...textsBefore].some(([el, was]) => {
+      const now = el.isConnected ? el.textContent.trim() : was;
+      return touched.get(owner)?.has(el) && (was === '' || NUMBER.test(was)) &&
+        NUMBER.test(now) && (was === '' || Number(now) > Number(was));
+    });
   const waitFor = ms => new Promise(resolve => native.setTimeout(resolve, ms));
   const changed = owner => (effects.get(owner)?.size || 0) > 0 || (changes.get(owner) || 0) > 0;
   // An action is over when it changed something; or when its requests have answered, its own
@@ -413,23 +452,31 @@
     const nonsenseBefore = nonsense();
     const at = native.now();
     const kind = entry.kind;
+    const clicked = kind === 'button' || kind === 'link';
+    let seen = false;  // a visible change after one of the clicks
     // A button that rewrote the page the same way (a random pick that came out the same)
-    // gets two more clicks before it counts as doing nothing.
+    // gets two more clicks before it counts as doing nothing; one that counted up gets a
+    // second click, as a person would give it ("1" then "11" is a count joined as text).
     for (let click = 0; click < 3; click++) {
+      const texts = clicked ? leafTexts() : null;
       try {
         entry.typed = act(el, kind);
       } catch (error) {
         errors.push({ message: String(error && error.message || error), line: 0, epoch: owner });
       }
       collect(owner);
-      await settleAction(owner, at, kind === 'button' || kind === 'link');
+      await settleAction(owner, at, clicked);
       collect(owner);
-      const mutatedOnly = !changed(owner) || effects.has(owner) || visiblyChanged(owner, before);
+      seen = seen || visiblyChanged(owner, before);
+      if (clicked) entry.joined = joinedAsText(texts, entry.label);
+      if (entry.joined?.length) break;
+      if (kind === 'button' && click === 0 && countedUp(texts, owner) && el.isConnected && !el.disabled) continue;
+      const mutatedOnly = !changed(owner) || effects.has(owner) || seen;
       if (kind !== 'button' || mutatedOnly || !el.isConnected || el.disabled) break;
     }
     collect(owner);
     entry.changed = [...(effects.get(owner) || [])];
-    if (visiblyChanged(owner, before)) entry.changed.push('the page changed');
+    if (seen || visiblyChanged(owner, before)) entry.changed.push('the page changed');
     const shown = nonsense();
     entry.nonsense = [...new Set(shown)].filter(
       word => shown.filter(w => w === word).length > nonsenseBefore.filter(w => w === word).length);

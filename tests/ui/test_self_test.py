@@ -283,3 +283,44 @@ def test_a_vals_route_its_page_never_opens_is_tried_too(qtbot):
                for p in result.problems), result.problems
     fixed = STATS_VAL.replace("saved.best", "saved?.best ?? 0")
     assert self_test(qtbot, fixed, "a counter with an Add button", val=True).works
+
+
+LIKES = """<!DOCTYPE html><html><body><button id="like">Like</button> <span id="n">0</span>
+<script>const n = document.getElementById('n');
+document.getElementById('like').onclick = () => { n.textContent = n.textContent + 1; };
+</script></body></html>"""
+PRICES = """<!DOCTYPE html><html><body><input id="a" type="number" placeholder="Price">
+<input id="b" type="number" placeholder="Shipping"><button id="go">Total</button>
+<p id="out"></p><script>document.getElementById('go').onclick = () => {
+  const a = document.getElementById('a').value, b = document.getElementById('b').value;
+  document.getElementById('out').textContent = 'Total: ' + (SUM);
+};</script></body></html>"""
+KEYPAD = """<!DOCTYPE html><html><body><p id="code">0</p><div id="keys"></div><script>
+const code = document.getElementById('code');
+for (const digit of '1234567890') {
+  const key = document.createElement('button');
+  key.textContent = digit;
+  key.onclick = () => { code.textContent = code.textContent + digit; };
+  document.getElementById('keys').appendChild(key);
+}</script></body></html>"""
+
+
+def test_numbers_joined_as_text_instead_of_added_are_a_finding(qtbot):
+    assert self_test(qtbot, LIKES).problems == [
+        'Clicking Like showed "01": values were joined as text instead of added']
+    assert self_test(qtbot, LIKES.replace('id="n">0<', 'id="n"><')).problems == [
+        'Clicking Like showed "11": values were joined as text instead of added'], \
+        "from nothing to 1 looks right: the second click shows it"
+    assert self_test(qtbot, PRICES.replace("SUM", "a + b")).problems == [
+        'Clicking Total showed "1212": values were joined as text instead of added']
+    assert self_test(qtbot, PRICES.replace("SUM", "Number(a) + Number(b)")).works
+
+
+def test_digits_a_keypad_adds_to_a_number_are_no_false_alarm(qtbot):
+    assert self_test(qtbot, KEYPAD).works
+
+
+def test_a_like_that_a_second_click_takes_back_still_works(qtbot):
+    toggle = LIKES.replace("n.textContent = n.textContent + 1;",
+                           "n.textContent = n.textContent === '0' ? '1' : '0';")
+    assert self_test(qtbot, toggle).works

@@ -32,7 +32,7 @@ class Health(Enum):
 
 @dataclass(frozen=True)
 class Finding:
-    kind: str  # threw, server, logged, dialog, dead, unread, nonsense, blank, missing,
+    kind: str  # threw, server, logged, dialog, dead, unread, nonsense (NaN, "01"), blank, missing,
     # reloads, unfinished
     text: str
     on_load: bool = False  # thrown or logged while the page loaded, before any action
@@ -140,6 +140,11 @@ def read_report(raw: dict, instruction: str = "", served: bool = False) -> SelfT
         if entry.get("nonsense") and entry["epoch"] not in threw_in:
             shown = " and ".join(entry["nonsense"][:2])
             findings.append(Finding("nonsense", f"{_sentence(_doing(entry))} showed {shown}"))
+            continue
+        if entry.get("joined") and entry["epoch"] not in threw_in:
+            findings.append(Finding("nonsense", f'{_sentence(_doing(entry))} showed '
+                                    f'"{entry["joined"][0]}": values were joined as text '
+                                    "instead of added"))
             continue
         if entry["epoch"] in threw_in or entry.get("changed"):
             continue
