@@ -173,9 +173,10 @@ class ModelActions(QObject):
                          f"{total / 1e6:,.0f} MB", done, total)
 
     def provider_ready(self, provider: Provider) -> None:
+        automatic = strong_drafts(self.settings) and not self.model_override
         self.status.idle(f"Ready — the strong model drafts too: it writes "
                          f"{drafting_speed(self.settings):.0f} tokens/s here"
-                         if strong_drafts(self.settings) else "Ready — type what you want")
+                         if automatic else "Ready — type what you want")
         self.loop.set_local(provider)
         self.show_model_label()
         self.model_ready.emit()
@@ -196,7 +197,8 @@ class ModelActions(QObject):
         key = wanted_model(settings, "strong")
         drafted = strong_drafts(settings)
         if not remember_speed_in_use(settings, key, result.tokens_per_second,
-                                     result.tokens_out, settings.threads_for(key, True)):
+                                     result.tokens_out,
+                                     settings.threads_for(key, every_core=True)):
             return
         run_in_background(self, lambda _emit: settings.save(), lambda _r: None, self._failed)
         if strong_drafts(settings) and not drafted:
