@@ -424,8 +424,9 @@
     });
   const waitFor = ms => new Promise(resolve => native.setTimeout(resolve, ms));
   const changed = owner => (effects.get(owner)?.size || 0) > 0 || (changes.get(owner) || 0) > 0;
-  // An action is over when it changed something; or when its requests have answered, its own
-  // new timers fired once and the older timers fired once since (so a stopped one shows).
+  // An action is over when it changed something or threw; or when its requests have
+  // answered, its own new timers fired once and the older timers fired once since (so a
+  // stopped one shows).
   // `older`: also wait for the timers started before (a Stop button may only make them quiet).
   const settleAction = async (owner, started, older) => {
     await waitFor(SETTLE_MS);
@@ -435,6 +436,7 @@
       collect(owner);
       const requests = pendingRequests.get(owner) || 0;
       if (changed(owner) && requests === 0) return;
+      if (errors.some(error => error.epoch === owner)) return;  // it threw: that is the finding
       const own = [...timers.values()].filter(t => t.owner === owner && t.live && t.fires === 0 &&
                                                    t.delay <= TIMER_WAIT_MS);
       const ticking = older ? timersBefore.filter(t => t.live && t.repeats &&
