@@ -14,6 +14,11 @@ from pathlib import Path
 from desktop.core import paths
 from desktop.core.store.database import Project
 
+# File times come from the kernel's coarse clock, which lags the clock that stamped the
+# project by up to a few milliseconds: a folder written just after the project was made can
+# carry a time just before it (a CI run failed on that).
+CLOCK_GRAIN_S = 0.05
+
 
 def project_key(project: Project) -> str:
     """"12-20261129t212005123": the id, and when the project was made."""
@@ -29,6 +34,6 @@ def val_folder(project: Project) -> Path:
     legacy = vals / f"project-{project.id}"
     if not folder.exists() and legacy.is_dir():
         made = datetime.fromisoformat(project.created_at).timestamp()
-        if legacy.stat().st_mtime >= made:
+        if legacy.stat().st_mtime >= made - CLOCK_GRAIN_S:
             legacy.rename(folder)
     return folder
