@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from desktop.core.checking.self_test import (
+    NOTHING_TO_USE,
     Finding,
     Health,
     SelfTest,
@@ -66,6 +67,19 @@ def test_a_report_in_words():
     assert [f.on_load for f in result.findings][:2] == [False, True]
     assert result.health is Health.THROWS and result.badge == "throws"
     assert result.controls == 6 and result.dead_control
+
+
+@pytest.mark.parametrize(("request_text", "found"), [
+    ("three tabs named Home, About and Contact; clicking a tab shows its own text", True),
+    ("a tip calculator: enter a bill amount and pick a percent", True),
+    ("a sign-up form with name and email", True),
+    ("a page that says Hello World in big letters", False),
+    ("a clock that shows the time", False),
+])
+def test_a_page_with_no_control_fails_a_request_for_one(request_text, found):
+    result = read_report({"controls": [], "labels": []}, request_text)
+    assert (NOTHING_TO_USE in result.problems) is found
+    assert result.dead_control is found, "keystroke check exits 1 on it"
 
 
 def test_the_badge_and_which_result_is_better():

@@ -21,6 +21,8 @@ from enum import Enum
 from desktop.core.checking.judge import static_problems
 
 BLANK = "The page is blank: nothing is visible."
+NOTHING_TO_USE = ("The request asks for something to click or type into; the page has no "
+                  "button, field or other control")
 MAX_FINDINGS = 12
 
 
@@ -158,6 +160,8 @@ def read_report(raw: dict, instruction: str = "", served: bool = False) -> SelfT
                                     "until a button was clicked; the request asks for it to "
                                     "update as you type"))
     labels = tuple(raw.get("labels", []))
+    if not controls and not raw.get("blank") and _INTERACTIVE.search(instruction):
+        findings.append(Finding("missing", NOTHING_TO_USE))
     for name in named_controls(instruction):
         if not any(_matches(name, label) for label in labels):
             findings.append(Finding("missing", f"The request asks for a {name} button; the "
@@ -252,6 +256,14 @@ _LIVE = re.compile(r"\b(?:live|as (?:you|they|the user) types?|while (?:you|they
                    r"updates? (?:as|while|instantly)|instantly|in real[- ]time|"
                    r"type (?:a|an|some) \w+, it (?:says|shows)|"
                    r"have been typed|how many (?:of \d+ )?(?:characters|words|letters))\b", re.I)
+
+
+# A request for something a person uses, not only looks at ("three tabs named Home, About
+# and Contact; clicking a tab shows its own text"): a page with no control at all fails it.
+_INTERACTIVE = re.compile(
+    r"\b(?:click\w*|tap|press\w*|buttons?|tabs?|toggles?|dropdown|drop-down|checkbox\w*|"
+    r"inputs?|fields?|forms?|slider|text ?box|textarea|choose|select|"
+    r"typ(?:e|es|ing) (?:a|an|in|into|the|some|your)|enter (?:a|an|the|your|some))\b", re.I)
 
 
 # -- controls the request names -----------------------------------------------------------
