@@ -396,13 +396,14 @@
     }
     return texts;
   };
+  const textNow = (el, was) => (el.isConnected ? el.textContent.trim() : was);
   const joinedAsText = (textsBefore, label) => {
     const typed = [...typedInto].map(el => String(el.value ?? '').trim()).filter(Boolean);
     const numbers = typed.filter(value => NUMBER.test(value));
     const words = text => text.split(/[^\w.\-]+/).filter(Boolean);
     const found = [];
     for (const [el, was] of textsBefore) {
-      const now = el.isConnected ? el.textContent.trim() : was;
+      const now = textNow(el, was);
       if (now === was) continue;
       const joins = numbers.flatMap(b => [...typed, ...(NUMBER.test(was) ? [was] : [])].map(a => a + b));
       // A counter that appends: "0" becomes "01" (not a keypad key that types its digit).
@@ -418,7 +419,7 @@
   const countedUp = (textsBefore, owner) =>
     ![...timers.values()].some(t => t.live && (t.repeats || t.owner === owner)) &&
     [...textsBefore].some(([el, was]) => {
-      const now = el.isConnected ? el.textContent.trim() : was;
+      const now = textNow(el, was);
       return touched.get(owner)?.has(el) && (was === '' || NUMBER.test(was)) &&
         NUMBER.test(now) && (was === '' || Number(now) > Number(was));
     });
@@ -472,9 +473,10 @@
       seen = seen || visiblyChanged(owner, before);
       if (clicked) entry.joined = joinedAsText(texts, entry.label);
       if (entry.joined?.length) break;
-      if (kind === 'button' && click === 0 && countedUp(texts, owner) && el.isConnected && !el.disabled) continue;
+      const usable = el.isConnected && !el.disabled;
+      if (kind === 'button' && click === 0 && usable && countedUp(texts, owner)) continue;
       const mutatedOnly = !changed(owner) || effects.has(owner) || seen;
-      if (kind !== 'button' || mutatedOnly || !el.isConnected || el.disabled) break;
+      if (kind !== 'button' || mutatedOnly || !usable) break;
     }
     collect(owner);
     entry.changed = [...(effects.get(owner) || [])];

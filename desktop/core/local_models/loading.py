@@ -36,15 +36,15 @@ def wanted_model(settings: Settings, tier: Tier = "fast") -> str:
     strong = settings.strong_model_path or settings.strong_model_id
     if tier == "strong":
         return strong
-    return settings.model_path or settings.model_id or (
-        strong if drafting_speed(settings) >= DRAFTING_TOKENS_PER_S else "")
+    return settings.model_path or settings.model_id or (strong if strong_drafts(settings)
+                                                        else "")
 
 
 def drafting_speed(settings: Settings) -> float:
     """How fast the strong model would draft here, in tokens/s (0 when never measured):
     what was measured, scaled to the threads drafts get (all cores but one) from the
     threads it was measured with (every core, as the strong tier runs)."""
-    strong = settings.strong_model_path or settings.strong_model_id
+    strong = wanted_model(settings, "strong")
     speed = settings.model_speed.get(strong) if strong else None
     if not speed:
         return 0.0
@@ -54,10 +54,10 @@ def drafting_speed(settings: Settings) -> float:
 
 
 def strong_drafts(settings: Settings) -> bool:
-    """Is the strong model drafting because it measured fast enough (not by choice)?"""
-    strong = wanted_model(settings, "strong")
-    return bool(strong) and not (settings.model_path or settings.model_id) and \
-        wanted_model(settings, "fast") == strong
+    """Is the strong model drafting because it measured fast enough (no model was chosen
+    for drafts)?"""
+    return not (settings.model_path or settings.model_id) and \
+        drafting_speed(settings) >= DRAFTING_TOKENS_PER_S
 
 
 def model_key(choice: ModelChoice) -> str:

@@ -200,13 +200,14 @@ class SelfTestRunner(QObject):
             result = with_static_problems(result, job.code)
         server = self._server
         if job.served and server is not None:
-            result = with_server_errors(result, list(job.routes.findings))
             thrown = [e for e in server.errors if e not in job.routes.excused]
             if not thrown and job.waits < SERVER_WAITS and any(
                     f.kind == "server" for f in result.findings):
                 job.waits += 1  # Deno's stderr trails the 500 it answered a little
                 QTimer.singleShot(POLL_MS, lambda: self._answer(job, state))
                 return
+            # The routes' own errors were waited for as they were opened.
+            result = with_server_errors(result, list(job.routes.findings))
             errors = [e for e in thrown if NO_MODEL not in e.message]
             if thrown and not errors:  # only its model calls failed: not tried here
                 result = without_server_findings(result)
